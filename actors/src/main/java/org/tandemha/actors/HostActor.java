@@ -1,0 +1,216 @@
+package org.tandemha.actors;
+
+import akka.actor.Address;
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import akka.actor.typed.javadsl.TimerScheduler;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.tandemha.actors.decide.MasterLoss;
+import org.tandemha.protocol.HaEvent;
+import org.tandemha.protocol.HostId;
+import org.tandemha.protocol.HostView;
+import org.tandemha.protocol.NodeSettings;
+
+/**
+ * Watches one peer host of the pool from this node. When the peer is the pool master and this node's host
+ * is a slave, a cluster "unreachable" starts XAPI_COUNT confirmation probes; a confirmed loss is judged by
+ * {@link MasterLoss} and, if this host is the autopromote winner, handed to a {@link TakeoverActor}.
+ */
+public final class HostActor extends AbstractBehavior<HostActor.Command> {
+  public sealed interface Command {}
+  /** The latest pool read, as far as this peer is concerned. */
+  public record Observed(HostView host, boolean peerIsMaster, boolean selfIsMaster, boolean poolHaEnabled,
+                         int poolHosts) implements Command {}
+  /** The peer's node as the Akka failure detector sees it. */
+  public record Reachability(boolean reachable, Address node, Instant since) implements Command {}
+  /** Reported to the guardian once the peer was fenced, so it is left out of every later choice. */
+  public record PeerFenced(HostId host) {}
+
+  private enum Tick implements Command { PROBE, RECHECK }
+  private record ProbeResult(boolean answered) implements Command {}
+  private record WinnerKnown(Optional<HostId> winner) implements Command {}
+  private record LossRecorded(MasterLoss.Decision decision) implements Command {}
+  private record TakeoverEnded(TakeoverActor.Ended ended) implements Command {}
+  private record NotRecorded(Throwable error) implements Command {}
+
+  private enum Phase { WATCHING, CONFIRMING, DECIDING, STANDING_BY, TAKING_OVER, FENCED }
+
+  public static Behavior<Command> create(HostId peer, NodeSettings settings, TakeoverActor.Ports ports,
+                                         TakeoverActor.Peers peers, ActorRef<AutopromoteActor.Command> autopromote,
+                                         ActorRef<PeerFenced> guardian) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+        new HostActor(ctx, timers, peer, settings, ports, peers, autopromote, guardian)));
+  }
+
+  private static final Duration RECHECK = Duration.ofSeconds(5);
+  private final TimerScheduler<Command> timers;
+  private final HostId peer;
+  private final NodeSettings settings;
+  private final TakeoverActor.Ports ports;
+  private final TakeoverActor.Peers peers;
+  private final ActorRef<AutopromoteActor.Command> autopromote;
+  private final ActorRef<PeerFenced> guardian;
+  private final Recorder<Command> recorder;
+
+  private Optional<HostView> view = Optional.empty();
+  private boolean peerIsMaster;
+  private boolean selfIsMaster;
+  private boolean poolHaEnabled;
+  private int poolHosts = 2;
+  private Optional<Address> node = Optional.empty();
+  private boolean clusterUnreachable;
+  private Instant unreachableSince;
+  private int failedProbes;
+  private Phase phase = Phase.WATCHING;
+
+  private HostActor(ActorContext<Command> ctx, TimerScheduler<Command> timers, HostId peer, NodeSettings settings,
+                    TakeoverActor.Ports ports, TakeoverActor.Peers peers,
+                    ActorRef<AutopromoteActor.Command> autopromote, ActorRef<PeerFenced> guardian) {
+    super(ctx);
+    this.timers = timers;
+    this.peer = peer;
+    this.settings = settings;
+    this.ports = ports;
+    this.peers = peers;
+    this.autopromote = autopromote;
+    this.guardian = guardian;
+    this.recorder = new Recorder<>(ctx, peers.journal(), Duration.ofSeconds(5));
+  }
+
+  @Override public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Observed.class, this::onObserved)
+        .onMessage(Reachability.class, this::onReachability)
+        .onMessageEquals(Tick.PROBE, this::probe)
+        .onMessageEquals(Tick.RECHECK, this::recheck)
+        .onMessage(ProbeResult.class, this::onProbeResult)
+        .onMessage(WinnerKnown.class, this::onWinnerKnown)
+        .onMessage(LossRecorded.class, this::onLossRecorded)
+        .onMessage(TakeoverEnded.class, this::onTakeoverEnded)
+        .onMessage(NotRecorded.class, n -> {
+          getContext().getLog().error("host {}: decision not journaled, not acting: {}", peer, n.error().toString());
+          phase = Phase.STANDING_BY;
+          return this;
+        })
+        .build();
+  }
+
+  private Behavior<Command> onObserved(Observed o) {
+    // A pool read means XAPI answers; it does not bring back a master whose takeover already began.
+    view = Optional.of(o.host());
+    peerIsMaster = o.peerIsMaster();
+    selfIsMaster = o.selfIsMaster();
+    poolHaEnabled = o.poolHaEnabled();
+    poolHosts = o.poolHosts();
+    return this;
+  }
+
+  private Behavior<Command> onReachability(Reachability r) {
+    node = Optional.of(r.node());
+    if (r.reachable()) {
+      if (clusterUnreachable) getContext().getLog().info("host {}: node reachable again", peer);
+      clusterUnreachable = false;
+      if (phase == Phase.CONFIRMING || phase == Phase.STANDING_BY) {
+        timers.cancelAll();
+        phase = Phase.WATCHING;
+      }
+      return this;
+    }
+    if (clusterUnreachable) return this;
+    clusterUnreachable = true;
+    unreachableSince = r.since();
+    if (phase != Phase.WATCHING) return this;
+    if (!peerIsMaster || selfIsMaster) {
+      getContext().getLog().info("host {}: node unreachable; it is not the pool master, nothing for this node to do yet",
+          peer);
+      return this;
+    }
+    getContext().getLog().info("host {}: pool master's node unreachable, confirming with {} XAPI probe(s) {} apart",
+        peer, settings.ha().xapiCount(), settings.ha().xapiDelay());
+    phase = Phase.CONFIRMING;
+    failedProbes = 0;
+    return probe();
+  }
+
+  private Behavior<Command> probe() {
+    if (phase != Phase.CONFIRMING || view.isEmpty()) return this;
+    String address = view.get().address();
+    getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> ports.xapi().probe(address), ports.blockingIo()),
+        (answered, error) -> new ProbeResult(error == null && answered));
+    return this;
+  }
+
+  private Behavior<Command> recheck() {
+    if (phase == Phase.WATCHING && clusterUnreachable && peerIsMaster && !selfIsMaster) {
+      phase = Phase.CONFIRMING;
+      failedProbes = 0;
+      return probe();
+    }
+    return this;
+  }
+
+  private Behavior<Command> onProbeResult(ProbeResult p) {
+    if (phase != Phase.CONFIRMING) return this;
+    if (p.answered()) {
+      // The node is gone but XAPI answers: the host may well run its VMs. Never a reason to take over.
+      getContext().getLog().info("host {}: XAPI still answers although its node is unreachable; not acting", peer);
+      phase = Phase.WATCHING;
+      timers.startSingleTimer(Tick.RECHECK, RECHECK);
+      return this;
+    }
+    failedProbes++;
+    if (failedProbes < settings.ha().xapiCount()) {
+      timers.startSingleTimer(Tick.PROBE, settings.ha().xapiDelay());
+      return this;
+    }
+    phase = Phase.DECIDING;
+    getContext().ask(AutopromoteActor.Winner.class, autopromote, Duration.ofSeconds(5),
+        AutopromoteActor.GetWinner::new,
+        (w, e) -> new WinnerKnown(e == null ? w.host() : Optional.empty()));
+    return this;
+  }
+
+  private Behavior<Command> onWinnerKnown(WinnerKnown w) {
+    MasterLoss.Decision d = MasterLoss.assess(new MasterLoss.Evidence(settings.self(), clusterUnreachable,
+        failedProbes, settings.ha().xapiCount(), poolHaEnabled, w.winner()));
+    double unreachableFor = Duration.between(unreachableSince, ports.clock().now()).toMillis() / 1000.0;
+    String evidence = String.format("node unreachable %.1fs, XAPI probes failed %d/%d", unreachableFor,
+        failedProbes, settings.ha().xapiCount());
+    getContext().getLog().info("host {}: pool master lost ({}); decision {}: {}", peer, evidence, d.action(), d.reason());
+    HaEvent event = d.action() == MasterLoss.Action.FENCE_AND_TAKE_OVER
+        ? new HaEvent.MasterLost(peer, evidence, ports.clock().now())
+        : new HaEvent.TakeoverRefused(peer, d.reason() + " (" + evidence + ")", ports.clock().now());
+    recorder.record(event, new LossRecorded(d), NotRecorded::new);
+    return this;
+  }
+
+  private Behavior<Command> onLossRecorded(LossRecorded r) {
+    if (r.decision().action() != MasterLoss.Action.FENCE_AND_TAKE_OVER) {
+      phase = Phase.STANDING_BY;
+      return this;
+    }
+    phase = Phase.TAKING_OVER;
+    ActorRef<TakeoverActor.Ended> reply = getContext().messageAdapter(TakeoverActor.Ended.class, TakeoverEnded::new);
+    getContext().spawn(TakeoverActor.create(settings.self(), peer, node, poolHosts, settings.promoteWait(), ports,
+        peers, reply), "takeover-" + peer.uuid());
+    return this;
+  }
+
+  private Behavior<Command> onTakeoverEnded(TakeoverEnded t) {
+    if (t.ended().fenced()) {
+      phase = Phase.FENCED;
+      guardian.tell(new PeerFenced(peer));
+    } else {
+      phase = Phase.STANDING_BY;
+    }
+    return this;
+  }
+
+}

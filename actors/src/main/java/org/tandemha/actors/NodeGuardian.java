@@ -1,0 +1,237 @@
+package org.tandemha.actors;
+
+import akka.Done;
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.DispatcherSelector;
+import akka.actor.typed.SupervisorStrategy;
+import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import akka.actor.typed.javadsl.TimerScheduler;
+import akka.cluster.ClusterEvent;
+import akka.cluster.Member;
+import akka.cluster.typed.Cluster;
+import akka.cluster.typed.Subscribe;
+import akka.pattern.StatusReply;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.tandemha.actors.decide.Autopromote;
+import org.tandemha.actors.port.Clock;
+import org.tandemha.actors.port.FencePort;
+import org.tandemha.actors.port.NetPort;
+import org.tandemha.actors.port.XapiPort;
+import org.tandemha.protocol.HostId;
+import org.tandemha.protocol.HostView;
+import org.tandemha.protocol.NodeSettings;
+import org.tandemha.protocol.PoolSnapshot;
+import org.tandemha.protocol.VmId;
+import org.tandemha.protocol.VmView;
+
+/**
+ * The root of one node. Reads the pool every {@code poll}, follows the XAPI pool master for its role, and
+ * feeds its children: the master's node chooses the autopromote winner and keeps VMs running; every node
+ * watches its peers through their HostActors. Cluster reachability is routed to the peer's HostActor by
+ * the {@code host-<uuid>} role each node carries.
+ */
+public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
+  public sealed interface Command {}
+  private enum Tick implements Command { POLL }
+  private record PoolRead(PoolSnapshot pool, Throwable error) implements Command {}
+  private record ClusterChange(ClusterEvent.ReachabilityEvent event) implements Command {}
+  private record WinnerRecorded(PoolSnapshot pool, Optional<HostId> winner, Throwable error) implements Command {}
+  private record PoolKeyWritten(String key, String value, Throwable error) implements Command {}
+  private record PeerFenced(HostId host) implements Command {}
+
+  public record Ports(XapiPort xapi, FencePort fence, NetPort net, Clock clock) {}
+
+  public static final String AUTOPROMOTE_KEY = "autopromote_uuid";
+
+  public static Behavior<Command> create(NodeSettings settings, Ports ports) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new NodeGuardian(ctx, timers, settings, ports)));
+  }
+
+  private final NodeSettings settings;
+  private final Ports ports;
+  private final Executor blockingIo;
+  private final ActorRef<HaJournal.Command> journal;
+  private final ActorRef<AutopromoteActor.Command> autopromote;
+  private final TakeoverActor.Ports takeoverPorts;
+  private final TakeoverActor.Peers takeoverPeers;
+  private final Map<HostId, ActorRef<HostActor.Command>> hosts = new HashMap<>();
+  private final Map<VmId, ActorRef<VmActor.Command>> vms = new HashMap<>();
+  private final Set<HostId> fenced = new HashSet<>();
+  private boolean reading;
+  private boolean writingWinner;
+  private Optional<Boolean> wasMaster = Optional.empty();
+  private String lastReadError = "";
+
+  private NodeGuardian(ActorContext<Command> ctx, TimerScheduler<Command> timers, NodeSettings settings, Ports ports) {
+    super(ctx);
+    this.settings = settings;
+    this.ports = ports;
+    this.blockingIo = ctx.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig("tandem.blocking-io"));
+    HostId self = settings.self();
+    this.journal = ctx.spawn(HaJournal.create(self), "ha-journal");
+    this.autopromote = ctx.spawn(AutopromoteActor.create(self), "autopromote");
+    ActorRef<QuorumActor.Command> quorum = ctx.spawn(supervised(
+        QuorumActor.create(self, settings.ha(), ports.net(), journal, ports.clock(), blockingIo)), "quorum");
+    ActorRef<FenceAgentActor.Command> fence = ctx.spawn(supervised(
+        FenceAgentActor.create(ports.fence(), journal, ports.clock(), blockingIo, settings.fenceTimeout())),
+        "fence-" + ports.fence().device().replaceAll("[^A-Za-z0-9_-]", "_"));
+    this.takeoverPorts = new TakeoverActor.Ports(ports.xapi(), ports.clock(), blockingIo);
+    this.takeoverPeers = new TakeoverActor.Peers(quorum, fence, journal);
+    ActorRef<ClusterEvent.ReachabilityEvent> clusterAdapter =
+        ctx.messageAdapter(ClusterEvent.ReachabilityEvent.class, ClusterChange::new);
+    Cluster.get(ctx.getSystem()).subscriptions().tell(Subscribe.create(clusterAdapter, ClusterEvent.ReachabilityEvent.class));
+    timers.startTimerWithFixedDelay(Tick.POLL, Tick.POLL, settings.poll());
+    ctx.getSelf().tell(Tick.POLL);
+    ctx.getLog().info("node for host {} started: poll {}, XAPI_COUNT {}, XAPI_DELAY {}, fence device {}",
+        self, settings.poll(), settings.ha().xapiCount(), settings.ha().xapiDelay(), ports.fence().device());
+  }
+
+  private static <T> Behavior<T> supervised(Behavior<T> b) {
+    return Behaviors.supervise(b).onFailure(
+        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
+  }
+
+  @Override public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessageEquals(Tick.POLL, this::poll)
+        .onMessage(PoolRead.class, this::onPoolRead)
+        .onMessage(ClusterChange.class, this::onClusterChange)
+        .onMessage(WinnerRecorded.class, this::onWinnerRecorded)
+        .onMessage(PoolKeyWritten.class, this::onPoolKeyWritten)
+        .onMessage(PeerFenced.class, this::onPeerFenced)
+        .build();
+  }
+
+  private Behavior<Command> poll() {
+    if (reading) return this;
+    reading = true;
+    getContext().pipeToSelf(CompletableFuture.supplyAsync(ports.xapi()::readPool, blockingIo), PoolRead::new);
+    return this;
+  }
+
+  private Behavior<Command> onPoolRead(PoolRead r) {
+    reading = false;
+    if (r.error() != null) {
+      String why = r.error().getCause() != null ? r.error().getCause().getMessage() : r.error().getMessage();
+      if (!why.equals(lastReadError)) getContext().getLog().warn("pool read failed: {}", why);
+      lastReadError = why;
+      return this;
+    }
+    lastReadError = "";
+    PoolSnapshot pool = r.pool();
+    boolean selfIsMaster = pool.master().equals(settings.self());
+    if (wasMaster.isEmpty() || wasMaster.get() != selfIsMaster) {
+      getContext().getLog().info("role: this host {} is pool {} (master {})", settings.self(),
+          selfIsMaster ? "MASTER" : "slave", pool.master());
+      wasMaster = Optional.of(selfIsMaster);
+    }
+    boolean haEnabled = "true".equals(pool.poolOtherConfig().get(settings.ha().xcFieldName()));
+    for (HostView h : pool.hosts()) {
+      if (h.id().equals(settings.self())) continue;
+      hostActor(h.id()).tell(new HostActor.Observed(h, h.id().equals(pool.master()), selfIsMaster, haEnabled,
+          pool.hosts().size()));
+    }
+    if (selfIsMaster) {
+      chooseWinner(pool);
+      if (haEnabled) {
+        for (VmView vm : pool.vms()) {
+          if (vm.controlDomain() || vm.template() || vm.snapshot()) continue;
+          vmActor(vm).tell(new VmActor.Observed(vm, pool.pool(), true, pool.at()));
+        }
+      }
+    } else {
+      noteWinnerSeen(pool);
+    }
+    return this;
+  }
+
+  private void chooseWinner(PoolSnapshot pool) {
+    if (writingWinner) return;
+    Autopromote.Choice c = Autopromote.choose(pool, fenced);
+    writingWinner = true;
+    getContext().ask(StatusReply.class, autopromote, Duration.ofSeconds(5),
+        r -> new AutopromoteActor.ChooseWinner(pool.pool(), c.winner(), c.reason(), ports.clock().now(), castReply(r)),
+        (reply, error) -> new WinnerRecorded(pool, c.winner(),
+            error != null ? error : reply.isError() ? reply.getError() : null));
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static ActorRef<StatusReply<Done>> castReply(ActorRef<StatusReply> r) { return (ActorRef) r; }
+
+  /** Persisted first; then written to pool other-config for HA-Lizard compatibility and for the slaves. */
+  private Behavior<Command> onWinnerRecorded(WinnerRecorded w) {
+    if (w.error() != null) {
+      writingWinner = false;
+      getContext().getLog().warn("autopromote winner not recorded: {}", w.error().toString());
+      return this;
+    }
+    String value = Autopromote.poolValue(w.winner());
+    if (value.equals(w.pool().poolOtherConfig().get(AUTOPROMOTE_KEY))) {
+      writingWinner = false;
+      return this;
+    }
+    getContext().getLog().info("autopromote: winner {} written to pool other-config {}", value, AUTOPROMOTE_KEY);
+    getContext().pipeToSelf(CompletableFuture.runAsync(() -> ports.xapi().setPoolOtherConfig(AUTOPROMOTE_KEY, value),
+        blockingIo), (ok, error) -> new PoolKeyWritten(AUTOPROMOTE_KEY, value, error));
+    return this;
+  }
+
+  private Behavior<Command> onPoolKeyWritten(PoolKeyWritten p) {
+    writingWinner = false;
+    if (p.error() != null) getContext().getLog().warn("pool other-config {}={} not written: {}", p.key(), p.value(),
+        p.error().toString());
+    return this;
+  }
+
+  /** A slave keeps the winner it last saw, so the decision holds while XAPI is down. */
+  private void noteWinnerSeen(PoolSnapshot pool) {
+    String value = pool.poolOtherConfig().get(AUTOPROMOTE_KEY);
+    if (value == null) return;
+    Optional<HostId> seen = Autopromote.fromPoolValue(value, pool);
+    getContext().ask(StatusReply.class, autopromote, Duration.ofSeconds(5),
+        r -> new AutopromoteActor.ChooseWinner(pool.pool(), seen, "seen in pool other-config " + AUTOPROMOTE_KEY,
+            ports.clock().now(), castReply(r)),
+        (reply, error) -> new PoolKeyWritten("(local) autopromote winner", value,
+            error != null ? error : reply.isError() ? reply.getError() : null));
+  }
+
+  private Behavior<Command> onClusterChange(ClusterChange c) {
+    Member m = c.event().member();
+    boolean reachable = c.event() instanceof ClusterEvent.ReachableMember;
+    m.getRoles().stream().filter(role -> role.startsWith("host-")).map(role -> new HostId(role.substring(5)))
+        .filter(h -> !h.equals(settings.self()))
+        .forEach(h -> {
+          getContext().getLog().info("cluster: node of host {} is {}", h, reachable ? "reachable" : "UNREACHABLE");
+          hostActor(h).tell(new HostActor.Reachability(reachable, m.address(), ports.clock().now()));
+        });
+    return this;
+  }
+
+  private Behavior<Command> onPeerFenced(PeerFenced p) {
+    fenced.add(p.host());
+    getContext().getSelf().tell(Tick.POLL);
+    return this;
+  }
+
+  private ActorRef<HostActor.Command> hostActor(HostId h) {
+    return hosts.computeIfAbsent(h, id -> getContext().spawn(supervised(HostActor.create(id, settings, takeoverPorts,
+        takeoverPeers, autopromote, getContext().messageAdapter(HostActor.PeerFenced.class,
+            f -> new PeerFenced(f.host())))), "host-" + id.uuid()));
+  }
+
+  private ActorRef<VmActor.Command> vmActor(VmView vm) {
+    return vms.computeIfAbsent(vm.id(), id -> getContext().spawn(supervised(VmActor.create(settings.self(),
+        settings.ha(), ports.xapi(), journal, ports.clock(), blockingIo)), "vm-" + id.uuid()));
+  }
+}

@@ -1,0 +1,110 @@
+package org.tandemha.actors;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import akka.cluster.Member;
+import akka.cluster.MemberStatus;
+import akka.cluster.typed.Cluster;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.stream.StreamSupport;
+import org.tandemha.actors.decide.Quorum;
+import org.tandemha.actors.port.Clock;
+import org.tandemha.actors.port.NetPort;
+import org.tandemha.protocol.HaEvent;
+import org.tandemha.protocol.HaSettings;
+import org.tandemha.protocol.HostId;
+import org.tandemha.protocol.QuorumVerdict;
+
+/**
+ * Judges quorum when someone is about to act on a lost peer: votes of the pool hosts' nodes reachable in
+ * the Akka cluster (self always), plus the IP-heuristics vote as a tie-breaker. Every verdict is journaled
+ * before it is answered.
+ */
+public final class QuorumActor extends AbstractBehavior<QuorumActor.Command> {
+  public sealed interface Command {}
+  public record Evaluate(int poolHosts, ActorRef<QuorumVerdict> replyTo) implements Command {}
+  private record Heuristics(Evaluate request, int nodesReachable, boolean allAnswered) implements Command {}
+  private record Answer(QuorumVerdict verdict, ActorRef<QuorumVerdict> replyTo) implements Command {}
+
+  /** Akka cluster role that names the pool host a node runs on. */
+  public static String hostRole(HostId host) { return "host-" + host.uuid(); }
+
+  public static Behavior<Command> create(HostId self, HaSettings ha, NetPort net,
+                                         ActorRef<HaJournal.Command> journal, Clock clock, Executor blockingIo) {
+    return Behaviors.setup(ctx -> new QuorumActor(ctx, self, ha, net, journal, clock, blockingIo));
+  }
+
+  private static final Duration PING_TIMEOUT = Duration.ofSeconds(2);
+  private final HostId self;
+  private final HaSettings ha;
+  private final NetPort net;
+  private final Clock clock;
+  private final Executor blockingIo;
+  private final Recorder<Command> recorder;
+
+  private QuorumActor(ActorContext<Command> ctx, HostId self, HaSettings ha, NetPort net,
+                      ActorRef<HaJournal.Command> journal, Clock clock, Executor blockingIo) {
+    super(ctx);
+    this.self = self;
+    this.ha = ha;
+    this.net = net;
+    this.clock = clock;
+    this.blockingIo = blockingIo;
+    this.recorder = new Recorder<>(ctx, journal, Duration.ofSeconds(5));
+  }
+
+  @Override public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Evaluate.class, this::onEvaluate)
+        .onMessage(Heuristics.class, this::onHeuristics)
+        .onMessage(Answer.class, a -> { a.replyTo().tell(a.verdict()); return this; })
+        .build();
+  }
+
+  private Behavior<Command> onEvaluate(Evaluate e) {
+    int nodes = reachableHostNodes();
+    List<String> ips = ha.heuristicsIps();
+    boolean configured = ha.useIpHeuristics() && !ips.isEmpty();
+    getContext().pipeToSelf(
+        CompletableFuture.supplyAsync(() -> configured && ips.stream().allMatch(ip -> net.answers(ip, PING_TIMEOUT)),
+            blockingIo),
+        (all, error) -> new Heuristics(e, nodes, error == null && all));
+    return this;
+  }
+
+  /** Distinct pool hosts whose node is Up and reachable from here; this node always votes for itself. */
+  private int reachableHostNodes() {
+    var state = Cluster.get(getContext().getSystem()).state();
+    Set<Member> unreachable = new HashSet<>();
+    state.getUnreachable().forEach(unreachable::add);
+    Set<String> hosts = new HashSet<>();
+    hosts.add(hostRole(self));
+    StreamSupport.stream(state.getMembers().spliterator(), false)
+        .filter(m -> m.status() == MemberStatus.up() && !unreachable.contains(m))
+        .flatMap(m -> m.getRoles().stream())
+        .filter(r -> r.startsWith("host-"))
+        .forEach(hosts::add);
+    return hosts.size();
+  }
+
+  private Behavior<Command> onHeuristics(Heuristics h) {
+    boolean configured = ha.useIpHeuristics() && !ha.heuristicsIps().isEmpty();
+    QuorumVerdict v = Quorum.evaluate(new Quorum.Evidence(h.request().poolHosts(),
+        Math.min(h.nodesReachable(), h.request().poolHosts()), configured, h.allAnswered()));
+    getContext().getLog().info("quorum: {} ({} of {} votes needed, sources {}): {}",
+        v.quorate() ? "QUORATE" : "NOT quorate", v.votes(), v.needed(), v.sources(), v.reason());
+    QuorumVerdict notRecorded = new QuorumVerdict(v.votes(), v.needed(), false, v.sources(), "verdict not journaled");
+    recorder.record(new HaEvent.QuorumEvaluated(v.votes(), v.needed(), v.quorate(), v.sources(), v.reason(), clock.now()),
+        new Answer(v, h.request().replyTo()), err -> new Answer(notRecorded, h.request().replyTo()));
+    return this;
+  }
+}

@@ -1,0 +1,48 @@
+package org.tandemha.protocol;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Every decision that could break the safety rule, written to the journal before the action it records
+ * (the "...Issued"/"...Requested"/"...Started" events) or right after its outcome is known.
+ */
+public sealed interface HaEvent extends JsonSerializable {
+  Instant at();
+
+  /** The master's loss was confirmed: the cluster failure detector and every XAPI probe agree. */
+  record MasterLost(HostId master, String evidence, Instant at) implements HaEvent {}
+
+  /** Quorum was judged before acting on a lost peer. */
+  record QuorumEvaluated(int votes, int needed, boolean quorate, List<String> sources, String reason, Instant at)
+      implements HaEvent {
+    public QuorumEvaluated { sources = List.copyOf(sources); }
+  }
+
+  record FenceRequested(HostId target, String device, String reason, Instant at) implements HaEvent {}
+  record FenceConfirmed(HostId target, String device, String evidence, Instant at) implements HaEvent {}
+  record FenceFailed(HostId target, String device, String reason, Instant at) implements HaEvent {}
+
+  /** This node will not take over, and why (not the winner, no quorum, fence failed, ...). */
+  record TakeoverRefused(HostId lostMaster, String reason, Instant at) implements HaEvent {}
+
+  /** Written before pool.emergency_transition_to_master is called on this host. */
+  record TakeoverStarted(HostId lostMaster, HostId newMaster, String reason, Instant at) implements HaEvent {}
+
+  /** This host answers as pool master after its xapi restarted. */
+  record PromotedToMaster(HostId newMaster, HostId oldMaster, Instant at) implements HaEvent {}
+
+  record SlavesRecovered(List<HostId> recovered, Instant at) implements HaEvent {
+    public SlavesRecovered { recovered = List.copyOf(recovered); }
+  }
+
+  /** Written before VM.power_state_reset of a VM the database still shows on a host confirmed gone. */
+  record VmPowerResetIssued(VmId vm, String name, HostId deadHost, Instant at) implements HaEvent {}
+
+  record TakeoverFinished(HostId lostMaster, HostId newMaster, int vmsReset, Instant at) implements HaEvent {}
+
+  /** Written before VM.start_on. */
+  record VmRestartIssued(VmId vm, String name, HostId on, String reason, Instant at) implements HaEvent {}
+  record VmRestarted(VmId vm, String name, HostId on, Instant at) implements HaEvent {}
+  record VmRestartFailed(VmId vm, String name, HostId on, String error, Instant at) implements HaEvent {}
+}

@@ -1,0 +1,31 @@
+package org.tandemha.protocol;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The pool-wide HA settings this path uses, with HA-Lizard's names where it has one.
+ *
+ * @param globalVmHa      GLOBAL_VM_HA: true = every VM is managed; false = only VMs whose other-config
+ *                        {@code XenCenter.CustomFields.<xcFieldName>} is {@code true}
+ * @param xcFieldName     XC_FIELD_NAME: the pool/VM/host key HA-Lizard and XenCenter use
+ * @param xapiCount       XAPI_COUNT: failed XAPI probes needed to confirm a lost peer
+ * @param xapiDelay       XAPI_DELAY: pause between those probes
+ * @param heuristicsIps   FENCE_HEURISTICS_IPS: all must answer for the tie-breaking vote
+ * @param useIpHeuristics FENCE_USE_IP_HEURISTICS
+ */
+public record HaSettings(boolean globalVmHa, String xcFieldName, int xapiCount, Duration xapiDelay,
+                         List<String> heuristicsIps, boolean useIpHeuristics) implements CborSerializable {
+  public HaSettings {
+    Objects.requireNonNull(xcFieldName, "xcFieldName");
+    Objects.requireNonNull(xapiDelay, "xapiDelay");
+    heuristicsIps = List.copyOf(heuristicsIps);
+    if (xcFieldName.isBlank()) throw new IllegalArgumentException("XC_FIELD_NAME must not be blank");
+    if (xapiCount < 1) throw new IllegalArgumentException("XAPI_COUNT must be at least 1, got " + xapiCount);
+    if (xapiDelay.isNegative()) throw new IllegalArgumentException("XAPI_DELAY must not be negative");
+  }
+
+  /** The VM other-config key XenCenter shows as the custom field. */
+  public String vmFieldKey() { return "XenCenter.CustomFields." + xcFieldName; }
+}

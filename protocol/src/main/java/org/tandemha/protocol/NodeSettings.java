@@ -1,0 +1,23 @@
+package org.tandemha.protocol;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * What one node needs to know about itself.
+ *
+ * @param self          this node's pool host
+ * @param poll          how often the node reads the pool (HA-Lizard's MONITOR_DELAY, 15 s there)
+ * @param fenceTimeout  a fence that has not confirmed within this is a failed fence
+ * @param promoteWait   how long to wait for this host's xapi to come back as master after the transition
+ */
+public record NodeSettings(HostId self, HaSettings ha, Duration poll, Duration fenceTimeout, Duration promoteWait)
+    implements CborSerializable {
+  public NodeSettings {
+    Objects.requireNonNull(self, "self");
+    Objects.requireNonNull(ha, "ha");
+    for (Duration d : new Duration[] {poll, fenceTimeout, promoteWait}) {
+      if (d == null || d.isNegative() || d.isZero()) throw new IllegalArgumentException("durations must be positive");
+    }
+  }
+}

@@ -1,0 +1,22 @@
+package org.tandemha.protocol;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/** What one read of the pool master's database returned, and when. */
+public record PoolSnapshot(PoolId pool, HostId master, Map<String, String> poolOtherConfig,
+                           List<HostView> hosts, List<VmView> vms, Instant at) implements CborSerializable {
+  public PoolSnapshot {
+    Objects.requireNonNull(pool, "pool");
+    Objects.requireNonNull(master, "master");
+    Objects.requireNonNull(at, "at");
+    poolOtherConfig = Map.copyOf(poolOtherConfig);
+    hosts = List.copyOf(hosts);
+    vms = List.copyOf(vms);
+  }
+  public Optional<HostView> host(HostId id) { return hosts.stream().filter(h -> h.id().equals(id)).findFirst(); }
+  public Optional<VmView> vm(VmId id) { return vms.stream().filter(v -> v.id().equals(id)).findFirst(); }
+}
