@@ -37,7 +37,7 @@ public final class HostActor extends AbstractBehavior<HostActor.Command> {
   private record ProbeResult(boolean answered) implements Command {}
   private record WinnerKnown(Optional<HostId> winner) implements Command {}
   private record LossRecorded(MasterLoss.Decision decision) implements Command {}
-  private record TakeoverEnded(TakeoverActor.Ended ended) implements Command {}
+  private record TakeoverProgress(TakeoverActor.Progress progress) implements Command {}
   private record NotRecorded(Throwable error) implements Command {}
 
   private enum Phase { WATCHING, CONFIRMING, DECIDING, STANDING_BY, TAKING_OVER, FENCED }
@@ -93,7 +93,7 @@ public final class HostActor extends AbstractBehavior<HostActor.Command> {
         .onMessage(ProbeResult.class, this::onProbeResult)
         .onMessage(WinnerKnown.class, this::onWinnerKnown)
         .onMessage(LossRecorded.class, this::onLossRecorded)
-        .onMessage(TakeoverEnded.class, this::onTakeoverEnded)
+        .onMessage(TakeoverProgress.class, this::onTakeoverProgress)
         .onMessage(NotRecorded.class, n -> {
           getContext().getLog().error("host {}: decision not journaled, not acting: {}", peer, n.error().toString());
           phase = Phase.STANDING_BY;
@@ -197,17 +197,18 @@ public final class HostActor extends AbstractBehavior<HostActor.Command> {
       return this;
     }
     phase = Phase.TAKING_OVER;
-    ActorRef<TakeoverActor.Ended> reply = getContext().messageAdapter(TakeoverActor.Ended.class, TakeoverEnded::new);
+    ActorRef<TakeoverActor.Progress> reply =
+        getContext().messageAdapter(TakeoverActor.Progress.class, TakeoverProgress::new);
     getContext().spawn(TakeoverActor.create(settings.self(), peer, node, poolHosts, settings.promoteWait(), ports,
         peers, reply), "takeover-" + peer.uuid());
     return this;
   }
 
-  private Behavior<Command> onTakeoverEnded(TakeoverEnded t) {
-    if (t.ended().fenced()) {
+  private Behavior<Command> onTakeoverProgress(TakeoverProgress t) {
+    if (t.progress() instanceof TakeoverActor.PeerOff) {
       phase = Phase.FENCED;
-      guardian.tell(new PeerFenced(peer));
-    } else {
+      guardian.tell(new PeerFenced(peer));   // before this host becomes master and picks a new winner
+    } else if (t.progress() instanceof TakeoverActor.Ended e && !e.fenced()) {
       phase = Phase.STANDING_BY;
     }
     return this;

@@ -49,6 +49,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
   private record WinnerRecorded(PoolSnapshot pool, Optional<HostId> winner, Throwable error) implements Command {}
   private record PoolKeyWritten(String key, String value, Throwable error) implements Command {}
   private record PeerFenced(HostId host) implements Command {}
+  private record MemberJoined(ClusterEvent.MemberUp event) implements Command {}
 
   public record Ports(XapiPort xapi, FencePort fence, NetPort net, Clock clock) {}
 
@@ -79,8 +80,9 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
     this.ports = ports;
     this.blockingIo = ctx.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig("tandem.blocking-io"));
     HostId self = settings.self();
-    this.journal = ctx.spawn(HaJournal.create(self), "ha-journal");
-    this.autopromote = ctx.spawn(AutopromoteActor.create(self), "autopromote");
+    // A rejected event stops an event-sourced actor; restart it rather than lose the node's record.
+    this.journal = ctx.spawn(supervised(HaJournal.create(self)), "ha-journal");
+    this.autopromote = ctx.spawn(supervised(AutopromoteActor.create(self)), "autopromote");
     ActorRef<QuorumActor.Command> quorum = ctx.spawn(supervised(
         QuorumActor.create(self, settings.ha(), ports.net(), journal, ports.clock(), blockingIo)), "quorum");
     ActorRef<FenceAgentActor.Command> fence = ctx.spawn(supervised(
@@ -91,6 +93,8 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
     ActorRef<ClusterEvent.ReachabilityEvent> clusterAdapter =
         ctx.messageAdapter(ClusterEvent.ReachabilityEvent.class, ClusterChange::new);
     Cluster.get(ctx.getSystem()).subscriptions().tell(Subscribe.create(clusterAdapter, ClusterEvent.ReachabilityEvent.class));
+    Cluster.get(ctx.getSystem()).subscriptions().tell(Subscribe.create(
+        ctx.messageAdapter(ClusterEvent.MemberUp.class, MemberJoined::new), ClusterEvent.MemberUp.class));
     timers.startTimerWithFixedDelay(Tick.POLL, Tick.POLL, settings.poll());
     ctx.getSelf().tell(Tick.POLL);
     ctx.getLog().info("node for host {} started: poll {}, XAPI_COUNT {}, XAPI_DELAY {}, fence device {}",
@@ -110,6 +114,11 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
         .onMessage(WinnerRecorded.class, this::onWinnerRecorded)
         .onMessage(PoolKeyWritten.class, this::onPoolKeyWritten)
         .onMessage(PeerFenced.class, this::onPeerFenced)
+        .onMessage(MemberJoined.class, m -> {
+          getContext().getLog().info("cluster: node {} is up (roles {})", m.event().member().address(),
+              m.event().member().getRoles());
+          return this;
+        })
         .build();
   }
 

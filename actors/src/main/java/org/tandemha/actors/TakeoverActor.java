@@ -36,8 +36,10 @@ import org.tandemha.protocol.VmView;
  */
 public final class TakeoverActor extends AbstractBehavior<TakeoverActor.Command> {
   public sealed interface Command {}
-  /** Sent to the parent when the takeover ends. */
-  public record Ended(HostId lostMaster, boolean fenced, boolean completed, String reason) {}
+  /** What the parent hears: the peer confirmed off (leave it out of every choice from now), and the end. */
+  public sealed interface Progress {}
+  public record PeerOff(HostId lostMaster) implements Progress {}
+  public record Ended(HostId lostMaster, boolean fenced, boolean completed, String reason) implements Progress {}
 
   private record QuorumKnown(QuorumVerdict verdict) implements Command {}
   private record Fenced(FenceOutcome outcome) implements Command {}
@@ -55,7 +57,7 @@ public final class TakeoverActor extends AbstractBehavior<TakeoverActor.Command>
                       ActorRef<HaJournal.Command> journal) {}
 
   public static Behavior<Command> create(HostId self, HostId lostMaster, Optional<Address> lostNode, int poolHosts,
-                                         Duration promoteWait, Ports ports, Peers peers, ActorRef<Ended> parent) {
+                                         Duration promoteWait, Ports ports, Peers peers, ActorRef<Progress> parent) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new TakeoverActor(ctx, timers, self, lostMaster,
         lostNode, poolHosts, promoteWait, ports, peers, parent)));
   }
@@ -70,7 +72,7 @@ public final class TakeoverActor extends AbstractBehavior<TakeoverActor.Command>
   private final Clock clock;
   private final Executor blockingIo;
   private final Peers peers;
-  private final ActorRef<Ended> parent;
+  private final ActorRef<Progress> parent;
   private final Recorder<Command> recorder;
   private final Deque<VmView> toReset = new ArrayDeque<>();
   private boolean fenced;
@@ -79,7 +81,7 @@ public final class TakeoverActor extends AbstractBehavior<TakeoverActor.Command>
 
   private TakeoverActor(ActorContext<Command> ctx, TimerScheduler<Command> timers, HostId self, HostId lost,
                         Optional<Address> lostNode, int poolHosts, Duration promoteWait, Ports ports, Peers peers,
-                        ActorRef<Ended> parent) {
+                        ActorRef<Progress> parent) {
     super(ctx);
     this.timers = timers;
     this.self = self;
@@ -135,6 +137,7 @@ public final class TakeoverActor extends AbstractBehavior<TakeoverActor.Command>
       return abort(new Abort("fence did not confirm " + lost + " off: " + why));
     }
     fenced = true;
+    parent.tell(new PeerOff(lost));
     getContext().getLog().info("takeover of {}: {}; transitioning this host to pool master", lost, gone.reason());
     recorder.record(new HaEvent.TakeoverStarted(lost, self, gone.reason(), clock.now()), Step.TRANSITION,
         e -> new Abort("takeover start not journaled: " + e));

@@ -1,0 +1,52 @@
+package org.tandemha.controller;
+
+import java.io.File;
+import java.io.PrintStream;
+
+/** {@code tandem node [--config FILE]}: runs this host's node in the foreground (systemd runs it so). */
+public final class Main {
+  static final String USAGE = """
+      usage: tandem node [--config FILE]
+        Runs this host's Tandem node. FILE (default /etc/tandem/tandem.conf if it exists) overrides the
+        defaults in application.conf.""";
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.err));
+  }
+
+  static int run(String[] args, PrintStream err) {
+    if (args.length == 0 || !args[0].equals("node")) {
+      err.println(args.length == 0 ? "tandem: missing command" : "tandem: unknown command \"" + args[0] + "\"");
+      err.println(USAGE);
+      return 2;
+    }
+    File file = null;
+    for (int i = 1; i < args.length; i++) {
+      if (args[i].equals("--config") && i + 1 < args.length) {
+        file = new File(args[++i]);
+      } else if (args[i].equals("--help")) {
+        err.println(USAGE);
+        return 0;
+      } else {
+        err.println("tandem node: unexpected argument \"" + args[i] + "\"");
+        err.println(USAGE);
+        return 2;
+      }
+    }
+    if (file == null && new File("/etc/tandem/tandem.conf").isFile()) file = new File("/etc/tandem/tandem.conf");
+    NodeConfig config;
+    try {
+      config = NodeConfig.load(file);
+    } catch (NodeConfig.Invalid e) {
+      err.println("tandem node: invalid configuration: " + e.getMessage());
+      return 2;
+    }
+    // Real power fencing (fence-agents, HA-Lizard scripts) is issue #7; until then only the simulated
+    // pool's device exists, so a real node refuses to run unfenced rather than pretending.
+    err.println("tandem node: no fence method is implemented for real hosts yet (host "
+        + config.settings().self() + "); use ops/demo for the simulated pool");
+    return 3;
+  }
+}

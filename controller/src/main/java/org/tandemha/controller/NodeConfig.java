@@ -1,0 +1,94 @@
+package org.tandemha.controller;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import java.io.File;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import org.tandemha.controller.xapi.SdkXapiAdapter;
+import org.tandemha.protocol.HaSettings;
+import org.tandemha.protocol.HostId;
+import org.tandemha.protocol.NodeSettings;
+
+/**
+ * A node's configuration, read and checked before anything starts: defaults from the bundled
+ * application.conf, overridden by the host's file. Any problem is a {@link Invalid} naming the key.
+ */
+public record NodeConfig(Config raw, NodeSettings settings, SdkXapiAdapter.Endpoint xapi) {
+
+  /** A configuration Tandem refuses to start with; the message names the key and what is wrong. */
+  public static final class Invalid extends RuntimeException {
+    public Invalid(String message) { super(message); }
+    public Invalid(String message, Throwable cause) { super(message, cause); }
+  }
+
+  /** Defaults, then {@code overrides} (may be null), resolved together so overrides reach substitutions. */
+  public static NodeConfig load(File overrides) {
+    Config user = ConfigFactory.empty();
+    if (overrides != null) {
+      if (!overrides.isFile()) throw new Invalid("configuration file " + overrides + " does not exist");
+      try {
+        user = ConfigFactory.parseFile(overrides, ConfigParseOptions.defaults().setAllowMissing(false));
+      } catch (ConfigException e) {
+        throw new Invalid("configuration file " + overrides + ": " + e.getMessage(), e);
+      }
+    }
+    return from(user);
+  }
+
+  public static NodeConfig from(Config user) {
+    try {
+      Config all = user.withFallback(ConfigFactory.defaultApplication()).withFallback(ConfigFactory.defaultReference())
+          .resolve();
+      return new NodeConfig(all, settings(all), endpoint(all));
+    } catch (ConfigException e) {
+      throw new Invalid(e.getMessage(), e);
+    }
+  }
+
+  private static NodeSettings settings(Config c) {
+    String uuid = c.getString("tandem.node.host-uuid").trim();
+    if (uuid.isEmpty()) throw new Invalid("tandem.node.host-uuid is not set (this host's UUID, see `xe host-list`)");
+    Config ha = c.getConfig("tandem.ha");
+    int xapiCount = ha.getInt("xapi-count");
+    if (xapiCount < 1 || xapiCount > 100) throw new Invalid("tandem.ha.xapi-count must be 1..100, got " + xapiCount);
+    Duration xapiDelay = positive(ha, "xapi-delay");
+    List<String> ips = Arrays.stream(ha.getString("fence-heuristics-ips").split(":"))
+        .map(String::trim).filter(s -> !s.isEmpty()).toList();
+    HaSettings settings = new HaSettings(flag(ha, "global-vm-ha"), ha.getString("xc-field-name"), xapiCount,
+        xapiDelay, ips, flag(ha, "fence-use-ip-heuristics"));
+    return new NodeSettings(new HostId(uuid), settings, positive(ha, "monitor-delay"), positive(ha, "fence-timeout"),
+        positive(ha, "promote-wait"));
+  }
+
+  private static SdkXapiAdapter.Endpoint endpoint(Config c) {
+    Config x = c.getConfig("tandem.xapi");
+    String scheme = x.getString("scheme");
+    if (!scheme.equals("http") && !scheme.equals("https")) {
+      throw new Invalid("tandem.xapi.scheme must be http or https, got \"" + scheme + "\"");
+    }
+    int port = x.getInt("port");
+    if (port < 1 || port > 65535) throw new Invalid("tandem.xapi.port must be 1..65535, got " + port);
+    String address = c.getString("tandem.node.host-address").trim();
+    if (address.isEmpty()) throw new Invalid("tandem.node.host-address is not set (this host's management IP)");
+    return new SdkXapiAdapter.Endpoint(scheme, port, address, x.getString("user"), x.getString("password"),
+        positive(x, "call-timeout"), positive(x, "connect-timeout"), positive(x, "probe-timeout"));
+  }
+
+  /** HA-Lizard style 0/1 switches; anything else is refused rather than guessed. */
+  private static boolean flag(Config c, String key) {
+    String v = c.getString(key).trim();
+    if (v.equals("1")) return true;
+    if (v.equals("0")) return false;
+    throw new Invalid("tandem.ha." + key + " must be 0 or 1, got \"" + v + "\"");
+  }
+
+  private static Duration positive(Config c, String key) {
+    Duration d = c.getDuration(key);
+    if (d.isNegative() || d.isZero()) throw new Invalid(key + " must be a positive duration, got " + d);
+    return d;
+  }
+}

@@ -1,0 +1,32 @@
+package org.tandemha.controller;
+
+import akka.actor.typed.ActorSystem;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import java.util.List;
+import org.tandemha.actors.NodeGuardian;
+import org.tandemha.actors.QuorumActor;
+import org.tandemha.actors.port.Clock;
+import org.tandemha.actors.port.FencePort;
+import org.tandemha.controller.net.InetNet;
+import org.tandemha.controller.xapi.SdkXapiAdapter;
+
+/** Starts one Tandem node: an ActorSystem named "tandem" in the cluster, with the node's guardian. */
+public final class TandemNode {
+  public static final String SYSTEM_NAME = "tandem";
+
+  private TandemNode() {}
+
+  /** Starts with the real XAPI adapter and network checks; the fence device is the caller's choice. */
+  public static ActorSystem<NodeGuardian.Command> start(NodeConfig config, FencePort fence) {
+    Clock clock = Clock.system();
+    NodeGuardian.Ports ports = new NodeGuardian.Ports(new SdkXapiAdapter(config.xapi(), clock), fence,
+        new InetNet(), clock);
+    // The host this node runs on travels as its cluster role, so peers map members to pool hosts.
+    Config akka = config.raw().withValue("akka.cluster.roles",
+        ConfigValueFactory.fromIterable(List.of(QuorumActor.hostRole(config.settings().self()))));
+    return ActorSystem.create(NodeGuardian.create(config.settings(), ports), SYSTEM_NAME,
+        ConfigFactory.empty().withFallback(akka));
+  }
+}

@@ -1,0 +1,280 @@
+package org.tandemha.controller.xapi;
+
+import com.xensource.xenapi.Connection;
+import com.xensource.xenapi.Host;
+import com.xensource.xenapi.Pool;
+import com.xensource.xenapi.Session;
+import com.xensource.xenapi.Types;
+import com.xensource.xenapi.VM;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.xmlrpc.XmlRpcException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tandemha.actors.port.Clock;
+import org.tandemha.actors.port.XapiFailure;
+import org.tandemha.actors.port.XapiPort;
+import org.tandemha.actors.port.XapiUnreachable;
+import org.tandemha.protocol.HostId;
+import org.tandemha.protocol.HostView;
+import org.tandemha.protocol.PoolId;
+import org.tandemha.protocol.PoolSnapshot;
+import org.tandemha.protocol.VmId;
+import org.tandemha.protocol.VmView;
+
+/**
+ * {@link XapiPort} over the xen-api Java SDK 8.1.0 (XML-RPC). Talks to the pool master, which it finds by
+ * following HOST_IS_SLAVE from this node's own host, as real clients do (same scheme and port). Every call
+ * is bounded by the SDK connection's reply and connect timeouts; errors become {@link XapiFailure} with
+ * XAPI's own code, or {@link XapiUnreachable}.
+ */
+public final class SdkXapiAdapter implements XapiPort {
+  private static final Logger log = LoggerFactory.getLogger(SdkXapiAdapter.class);
+
+  /** How to reach XAPI; {@code selfAddress} is this node's own host's management address. */
+  public record Endpoint(String scheme, int port, String selfAddress, String user, String password,
+                         Duration callTimeout, Duration connectTimeout, Duration probeTimeout) {
+    @Override public String toString() {   // never the password
+      return scheme + "://" + selfAddress + ":" + port + " as " + user;
+    }
+  }
+
+  @FunctionalInterface
+  private interface Call<T> { T run(Connection c) throws Exception; }
+
+  private final Endpoint endpoint;
+  private final Clock clock;
+  private volatile String masterAddress;
+  private Connection master;   // guarded by this
+
+  public SdkXapiAdapter(Endpoint endpoint, Clock clock) {
+    this.endpoint = endpoint;
+    this.clock = clock;
+    this.masterAddress = endpoint.selfAddress();
+  }
+
+  @Override public PoolSnapshot readPool() {
+    java.time.Instant began = clock.now();
+    return withMaster("read pool", c -> {
+      Pool pool = Pool.getAll(c).iterator().next();
+      Pool.Record pr = pool.getRecord(c);
+      Map<Host, Host.Record> hostRecords = Host.getAllRecords(c);
+      Map<String, HostId> hostIds = new HashMap<>();
+      List<HostView> hosts = new ArrayList<>();
+      for (Map.Entry<Host, Host.Record> e : hostRecords.entrySet()) {
+        Host.Record h = e.getValue();
+        HostId id = new HostId(h.uuid);
+        hostIds.put(e.getKey().toWireString(), id);
+        boolean live = h.metrics != null && !h.metrics.isNull() && Boolean.TRUE.equals(h.metrics.getLive(c));
+        hosts.add(new HostView(id, nz(h.nameLabel), nz(h.address), Boolean.TRUE.equals(h.enabled), live,
+            h.otherConfig == null ? Map.of() : h.otherConfig));
+      }
+      List<VmView> vms = new ArrayList<>();
+      for (VM.Record v : VM.getAllRecords(c).values()) {
+        Optional<HostId> on = v.residentOn == null || v.residentOn.isNull() ? Optional.empty()
+            : Optional.ofNullable(hostIds.get(v.residentOn.toWireString()));
+        vms.add(new VmView(new VmId(v.uuid), nz(v.nameLabel), powerState(v.powerState), on,
+            Boolean.TRUE.equals(v.isControlDomain), Boolean.TRUE.equals(v.isATemplate),
+            Boolean.TRUE.equals(v.isASnapshot), v.order == null ? 0 : v.order,
+            v.otherConfig == null ? Map.of() : v.otherConfig));
+      }
+      HostId masterId = hostIds.get(pr.master.toWireString());
+      if (masterId == null) throw new XapiFailure("pool.get_record", "INCONSISTENT_REPLY", List.of("master not in host list"));
+      return new PoolSnapshot(new PoolId(pr.uuid), masterId, pr.otherConfig == null ? Map.of() : pr.otherConfig,
+          hosts, vms, began);
+    });
+  }
+
+  /** XAPI's wire string (Running, Halted, ...), as the SDK's enum names are upper case. */
+  private static String powerState(Types.VmPowerState s) {
+    if (s == null) return "Unknown";
+    String n = s.name().toLowerCase();
+    return Character.toUpperCase(n.charAt(0)) + n.substring(1);
+  }
+
+  private static String nz(String s) { return s == null ? "" : s; }
+
+  @Override public void setPoolOtherConfig(String key, String value) {
+    withMaster("pool other-config " + key, c -> {
+      Pool pool = Pool.getAll(c).iterator().next();
+      pool.removeFromOtherConfig(c, key);   // a missing key is a silent success
+      pool.addToOtherConfig(c, key, value);
+      return null;
+    });
+  }
+
+  @Override public void setVmOtherConfig(VmId vm, String key, String value) {
+    withMaster("VM other-config " + key, c -> {
+      VM v = VM.getByUuid(c, vm.uuid());
+      v.removeFromOtherConfig(c, key);
+      v.addToOtherConfig(c, key, value);
+      return null;
+    });
+  }
+
+  @Override public boolean probe(String address) {
+    Connection c = connection(address, endpoint.probeTimeout(), endpoint.probeTimeout());
+    try {
+      Session.loginWithPassword(c, endpoint.user(), endpoint.password());
+      try { Session.logout(c); } catch (Exception ignored) { /* the answer is what counted */ }
+      return true;
+    } catch (Types.XenAPIException e) {
+      return true;    // HOST_IS_SLAVE, auth failure...: xapi is there and answering
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  @Override public boolean localHostIsMaster() {
+    Connection c = connection(endpoint.selfAddress(), endpoint.callTimeout(), endpoint.connectTimeout());
+    try {
+      Session.loginWithPassword(c, endpoint.user(), endpoint.password());
+      try { Session.logout(c); } catch (Exception ignored) { /* logged in: that was the question */ }
+      return true;
+    } catch (Types.HostIsSlave e) {
+      return false;
+    } catch (Types.XenAPIException e) {
+      throw failure("session.login_with_password", e);
+    } catch (Exception e) {
+      throw new XapiUnreachable(endpoint.selfAddress(), e);
+    }
+  }
+
+  @Override public void emergencyTransitionToMaster() {
+    String self = endpoint.selfAddress();
+    Connection c = connection(self, endpoint.callTimeout(), endpoint.connectTimeout());
+    try {
+      // A slave with a dead master only takes slave-local sessions.
+      Session.slaveLocalLoginWithPassword(c, endpoint.user(), endpoint.password());
+      Pool.emergencyTransitionToMaster(c);
+      log.info("xapi: pool.emergency_transition_to_master accepted by {}", self);
+    } catch (Types.XenAPIException e) {
+      throw failure("pool.emergency_transition_to_master", e);
+    } catch (XmlRpcException e) {
+      throw new XapiUnreachable(self, e);
+    }
+    synchronized (this) {
+      master = null;           // every session dies with the xapi restart
+      masterAddress = self;
+    }
+  }
+
+  @Override public List<HostId> recoverSlaves() {
+    return withMaster("pool.recover_slaves", c -> {
+      List<HostId> out = new ArrayList<>();
+      for (Host h : Pool.recoverSlaves(c)) out.add(new HostId(h.getUuid(c)));
+      return out;
+    });
+  }
+
+  @Override public void powerStateReset(VmId vm) {
+    withMaster("VM.power_state_reset", c -> {
+      VM.getByUuid(c, vm.uuid()).powerStateReset(c);
+      return null;
+    });
+  }
+
+  @Override public void startOn(VmId vm, HostId host) {
+    withMaster("VM.start_on", c -> {
+      VM.getByUuid(c, vm.uuid()).startOn(c, Host.getByUuid(c, host.uuid()), false, false);
+      return null;
+    });
+  }
+
+  /**
+   * Runs a call with a session on the master. HOST_IS_SLAVE repoints to the master it names and
+   * SESSION_INVALID logs in again, each once; an unreachable master is retried once from this host,
+   * which may have become master or know the new one.
+   */
+  private <T> T withMaster(String what, Call<T> call) {
+    RuntimeException last = null;
+    for (int attempt = 0; attempt < 3; attempt++) {
+      Connection c;
+      try {
+        c = masterSession();
+      } catch (RuntimeException e) {
+        last = e;
+        repoint(endpoint.selfAddress());
+        continue;
+      }
+      try {
+        return call.run(c);
+      } catch (Types.HostIsSlave e) {
+        repoint(e.masterIPAddress);
+        last = failure(what, e);
+      } catch (Types.SessionInvalid e) {
+        repoint(masterAddress);
+        last = failure(what, e);
+      } catch (Types.XenAPIException e) {
+        if (e.errorDescription != null && e.errorDescription.length > 1 && "HOST_IS_SLAVE".equals(e.errorDescription[0])) {
+          repoint(e.errorDescription[1]);
+          last = failure(what, e);
+          continue;
+        }
+        throw failure(what, e);
+      } catch (XapiFailure | XapiUnreachable e) {
+        throw e;
+      } catch (Exception e) {
+        last = new XapiUnreachable(masterAddress + " (" + what + ")", e);
+        repoint(endpoint.selfAddress());
+      }
+    }
+    throw last;
+  }
+
+  private synchronized void repoint(String address) {
+    master = null;
+    masterAddress = address;
+  }
+
+  private synchronized Connection masterSession() {
+    if (master != null) return master;
+    String address = masterAddress;
+    Connection c = connection(address, endpoint.callTimeout(), endpoint.connectTimeout());
+    try {
+      Session.loginWithPassword(c, endpoint.user(), endpoint.password());
+    } catch (Types.HostIsSlave e) {
+      log.debug("xapi: {} is a slave, master is {}", address, e.masterIPAddress);
+      masterAddress = e.masterIPAddress;
+      c = connection(masterAddress, endpoint.callTimeout(), endpoint.connectTimeout());
+      try {
+        Session.loginWithPassword(c, endpoint.user(), endpoint.password());
+      } catch (Types.XenAPIException e2) {
+        throw failure("session.login_with_password", e2);
+      } catch (XmlRpcException e2) {
+        throw new XapiUnreachable(masterAddress, e2);
+      }
+    } catch (Types.XenAPIException e) {
+      throw failure("session.login_with_password", e);
+    } catch (XmlRpcException e) {
+      throw new XapiUnreachable(address, e);
+    }
+    master = c;
+    return c;
+  }
+
+  private Connection connection(String address, Duration reply, Duration connect) {
+    try {
+      return new Connection(new URL(endpoint.scheme(), address, endpoint.port(), "/"),
+          seconds(reply), seconds(connect));
+    } catch (MalformedURLException e) {
+      throw new IllegalArgumentException("bad XAPI address " + address + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static int seconds(Duration d) { return (int) Math.max(1, (d.toMillis() + 999) / 1000); }
+
+  private static XapiFailure failure(String call, Types.XenAPIException e) {
+    String[] ed = e.errorDescription != null ? e.errorDescription : new String[] {e.shortDescription != null
+        ? e.shortDescription : e.getClass().getSimpleName()};
+    if (e instanceof Types.HostIsSlave s) ed = new String[] {"HOST_IS_SLAVE", s.masterIPAddress};
+    return new XapiFailure(call, ed[0], Arrays.asList(ed).subList(1, ed.length));
+  }
+}

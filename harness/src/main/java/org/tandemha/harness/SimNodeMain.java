@@ -1,0 +1,34 @@
+package org.tandemha.harness;
+
+import java.io.File;
+import java.net.URI;
+import org.tandemha.controller.NodeConfig;
+import org.tandemha.controller.TandemNode;
+
+/**
+ * A Tandem node for the simulated pool: the real node (real XAPI adapter over the SDK, real cluster,
+ * real journal) whose fence device is the simulator's power switch ({@code tandem.sim.fence-url}).
+ */
+public final class SimNodeMain {
+  private SimNodeMain() {}
+
+  public static void main(String[] args) {
+    if (args.length != 2 || !args[0].equals("--config")) {
+      System.err.println("usage: SimNodeMain --config FILE");
+      System.exit(2);
+    }
+    NodeConfig config;
+    URI fence;
+    try {
+      config = NodeConfig.load(new File(args[1]));
+      fence = URI.create(config.raw().getString("tandem.sim.fence-url"));
+    } catch (NodeConfig.Invalid | com.typesafe.config.ConfigException | IllegalArgumentException e) {
+      System.err.println("sim node: invalid configuration: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    var system = TandemNode.start(config, new SimPowerFence(fence, config.settings().fenceTimeout()));
+    system.getWhenTerminated().toCompletableFuture().join();
+    System.exit(0);
+  }
+}

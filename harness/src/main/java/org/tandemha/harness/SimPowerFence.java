@@ -1,0 +1,61 @@
+package org.tandemha.harness;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.tandemha.actors.port.FenceDeviceError;
+import org.tandemha.actors.port.FencePort;
+import org.tandemha.protocol.HostId;
+import org.tandemha.protocol.PowerState;
+
+/**
+ * The simulated pool's power switch, seen from a node process: cuts and reads a simulated host's power
+ * over the simulator's control endpoint ({@code /hosts/<uuid>/power}). Like a real PDU it answers only
+ * {@code on} or {@code off}; anything else is a device error, never taken as off.
+ */
+public final class SimPowerFence implements FencePort {
+  private final URI base;
+  private final HttpClient http;
+  private final Duration timeout;
+
+  public SimPowerFence(URI base, Duration timeout) {
+    this.base = base;
+    this.timeout = timeout;
+    this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+  }
+
+  @Override public String device() { return "sim-power@" + base.getHost() + ":" + base.getPort(); }
+
+  @Override public PowerState powerOff(HostId target) {
+    return send(HttpRequest.newBuilder(uri(target, "power-off")).POST(HttpRequest.BodyPublishers.noBody()), target);
+  }
+
+  @Override public PowerState status(HostId target) {
+    return send(HttpRequest.newBuilder(uri(target, "power")).GET(), target);
+  }
+
+  private URI uri(HostId target, String action) {
+    return base.resolve("/hosts/" + target.uuid() + "/" + action);
+  }
+
+  private PowerState send(HttpRequest.Builder request, HostId target) {
+    try {
+      HttpResponse<String> r = http.send(request.timeout(timeout).build(), HttpResponse.BodyHandlers.ofString());
+      String body = r.body().trim();
+      if (r.statusCode() != 200) throw new FenceDeviceError(device() + " answered HTTP " + r.statusCode() + ": " + body);
+      return switch (body) {
+        case "on" -> PowerState.ON;
+        case "off" -> PowerState.OFF;
+        default -> throw new FenceDeviceError(device() + " gave an unreadable power state for " + target + ": \"" + body + "\"");
+      };
+    } catch (IOException e) {
+      throw new FenceDeviceError(device() + " unreachable: " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new FenceDeviceError(device() + ": interrupted", e);
+    }
+  }
+}

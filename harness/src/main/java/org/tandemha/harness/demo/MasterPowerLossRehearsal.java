@@ -1,0 +1,301 @@
+package org.tandemha.harness.demo;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.tandemha.harness.sim.SimControlServer;
+import org.tandemha.harness.sim.SimPool;
+import org.tandemha.harness.sim.XapiSimServer;
+
+/**
+ * The walking skeleton's end-to-end run: a simulated two-host pool, one Tandem node per host as its own
+ * JVM, then the master loses power (its node gets SIGKILL, its simulated host is powered off). Success is
+ * every HA VM running again on the survivor, exactly once, with the others left halted. Used by
+ * {@code ops/demo} and by the end-to-end test, so both prove the same thing.
+ */
+public final class MasterPowerLossRehearsal implements AutoCloseable {
+
+  /**
+   * @param classpath  the node JVMs' classpath (the harness's runtime classpath)
+   * @param fuse       simulated xapi's delay before restarting as master after the emergency transition
+   */
+  public record Options(Path runDir, String classpath, Duration fuse, Duration xapiRestart, Duration ready,
+                        Duration warmUp, Duration recover, Duration settle, PrintStream out) {}
+
+  public record Result(boolean ok, String reason, int recovered, int expected, double seconds,
+                       Map<String, String> powerStates, Map<String, Integer> startCounts,
+                       List<JournalTimeline.Entry> survivorJournal) {}
+
+  private final Options o;
+  private final List<Process> nodes = new ArrayList<>();
+  private final Thread reaper = new Thread(this::killNodes, "demo-reaper");
+  private SimPool pool;
+  private XapiSimServer xapi;
+  private SimControlServer control;
+
+  public MasterPowerLossRehearsal(Options options) {
+    this.o = options;
+  }
+
+  public Result run() throws IOException, InterruptedException {
+    Runtime.getRuntime().addShutdownHook(reaper);
+    Files.createDirectories(o.runDir());
+    pool = new SimPool(DemoPool.spec(o.fuse(), o.xapiRestart()));
+    xapi = new XapiSimServer(pool, 0);
+    control = new SimControlServer(pool, 0);
+    int portA = freePort();
+    int portB = freePort();
+    say("simulated pool: xcp-a %s (master) and xcp-b %s, XAPI on port %d; power switch on 127.0.0.1:%d",
+        DemoPool.ADDR_A, DemoPool.ADDR_B, xapi.port(), control.port());
+    say("simulated xapi restarts as master %.1f s + %.1f s after the emergency transition (real xapi: ~10 s)",
+        o.fuse().toMillis() / 1000.0, o.xapiRestart().toMillis() / 1000.0);
+    Process a = startNode("node-a", DemoPool.XCP_A, DemoPool.ADDR_A, portA, portA, portB);
+    Process b = startNode("node-b", DemoPool.XCP_B, DemoPool.ADDR_B, portB, portA, portB);
+    Path journalB = o.runDir().resolve("node-b/journal/events.jsonl");
+    Path logB = o.runDir().resolve("node-b.log");
+
+    boolean ready = await(o.ready(), () -> !a.isAlive() || !b.isAlive() || (winnerPublished()
+        && haVmsTagged() && logContains(logB, "host-" + DemoPool.XCP_A) && winnerSeenBy(journalB)));
+    if (!a.isAlive() || !b.isAlive()) return failed("a node exited before the pool was ready; see " + o.runDir());
+    if (!ready) return failed("pool not ready within " + o.ready() + " (cluster, autopromote winner, home-pool tags)");
+    printStatus();
+    // A pool runs for a while before it fails: let the failure detector collect heartbeats first.
+    Thread.sleep(o.warmUp().toMillis());
+
+    Instant t0 = Instant.now();
+    a.destroyForcibly();
+    pool.powerOff(DemoPool.XCP_A);
+    say("");
+    say("%s master xcp-a loses power: node-a killed (SIGKILL), host xcp-a powered off", clock(t0));
+
+    List<DemoPool.DemoVm> expected = DemoPool.haVmsExpectedBack();
+    boolean back = await(o.recover(), () -> !b.isAlive() || refused(journalB, t0)
+        || (expected.stream().allMatch(v -> "Running".equals(pool.vmPowerState(v.uuid())))
+            && restarted(journalB, t0) >= expected.size()));
+    List<JournalTimeline.Entry> journal = JournalTimeline.read(journalB);
+    printTimeline(journal, t0);
+    if (!b.isAlive()) return failed("node-b exited during the takeover; see " + logB);
+    if (!back) {
+      String refusal = journal.stream().filter(e -> e.type().equals("TakeoverRefused") && !atOf(e).isBefore(t0))
+          .map(e -> e.text("reason")).findFirst().orElse("not all HA VMs running within " + o.recover());
+      return failed(refusal);
+    }
+    // Let a few more rounds pass: nothing else may start, nothing may start twice.
+    Thread.sleep(o.settle().toMillis());
+    Map<String, String> states = new LinkedHashMap<>();
+    Map<String, Integer> starts = new LinkedHashMap<>();
+    for (DemoPool.DemoVm v : DemoPool.VMS) {
+      states.put(v.name(), pool.vmPowerState(v.uuid()));
+      starts.put(v.name(), pool.startCount(v.uuid()));
+    }
+    journal = JournalTimeline.read(journalB);
+    Instant lastStart = journal.stream().filter(e -> e.type().equals("VmRestarted") && !atOf(e).isBefore(t0))
+        .map(JournalTimeline::atOf).max(Instant::compareTo).orElse(Instant.now());
+    double seconds = Duration.between(t0, lastStart).toMillis() / 1000.0;
+    for (DemoPool.DemoVm v : expected) {
+      if (!"Running".equals(states.get(v.name())) || starts.get(v.name()) != 1) {
+        return result(false, v.name() + " is " + states.get(v.name()) + " after " + starts.get(v.name()) + " start(s)",
+            seconds, states, starts, journal);
+      }
+    }
+    for (DemoPool.DemoVm v : DemoPool.vmsThatMustStayHalted()) {
+      if (!"Halted".equals(states.get(v.name())) || starts.get(v.name()) != 0) {
+        return result(false, v.name() + " must stay halted but is " + states.get(v.name()), seconds, states, starts,
+            journal);
+      }
+    }
+    return result(true, "", seconds, states, starts, journal);
+  }
+
+  private Result failed(String reason) {
+    return result(false, reason, 0, Map.of(), Map.of(), List.of());
+  }
+
+  private Result result(boolean ok, String reason, double seconds, Map<String, String> states,
+                        Map<String, Integer> starts, List<JournalTimeline.Entry> journal) {
+    int recovered = (int) DemoPool.haVmsExpectedBack().stream()
+        .filter(v -> "Running".equals(states.get(v.name())) && Integer.valueOf(1).equals(starts.get(v.name()))).count();
+    return new Result(ok, reason, recovered, DemoPool.haVmsExpectedBack().size(), seconds, states, starts, journal);
+  }
+
+  private boolean winnerPublished() {
+    return DemoPool.XCP_B.equals(pool.poolOtherConfig().get("autopromote_uuid"));
+  }
+
+  private boolean haVmsTagged() {
+    return DemoPool.haVmsExpectedBack().stream()
+        .allMatch(v -> DemoPool.POOL.equals(pool.vmOtherConfig(v.uuid()).get("home-pool")));
+  }
+
+  private static boolean winnerSeenBy(Path journal) {
+    return JournalTimeline.read(journal).stream()
+        .anyMatch(e -> e.type().equals("AutopromoteWinnerChosen") && e.text("winner").contains(DemoPool.XCP_B));
+  }
+
+  private static boolean refused(Path journal, Instant since) {
+    return JournalTimeline.read(journal).stream()
+        .anyMatch(e -> e.type().equals("TakeoverRefused") && !atOf(e).isBefore(since));
+  }
+
+  private static long restarted(Path journal, Instant since) {
+    return JournalTimeline.read(journal).stream()
+        .filter(e -> e.type().equals("VmRestarted") && !atOf(e).isBefore(since)).count();
+  }
+
+  private static Instant atOf(JournalTimeline.Entry e) { return JournalTimeline.atOf(e); }
+
+  private static boolean logContains(Path log, String text) {
+    try {
+      return Files.isRegularFile(log) && Files.readString(log).lines().anyMatch(l -> l.contains("is up") && l.contains(text));
+    } catch (IOException | UncheckedIOException e) {
+      return false;
+    }
+  }
+
+  private void printStatus() {
+    say("");
+    say("pool status before the failure (pool other-config autopromote_uuid=%s):",
+        DemoPool.hostName(pool.poolOtherConfig().get("autopromote_uuid")));
+    say("  %-6s %-38s %-11s %-7s %s", "HOST", "UUID", "ADDRESS", "POWER", "ROLE");
+    for (String h : List.of(DemoPool.XCP_A, DemoPool.XCP_B)) {
+      say("  %-6s %-38s %-11s %-7s %s", DemoPool.hostName(h), h, pool.hostAddress(h),
+          pool.isPoweredOn(h) ? "on" : "off", pool.masterUuid().equals(h) ? "master" : "slave");
+    }
+    say("  %-14s %-8s %-7s %-10s %s", "VM", "POWER", "ON", "HA", "HOME-POOL");
+    for (DemoPool.DemoVm v : DemoPool.VMS) {
+      String on = pool.vmResidentOnUuid(v.uuid());
+      say("  %-14s %-8s %-7s %-10s %s", v.name(), pool.vmPowerState(v.uuid()), on == null ? "-" : DemoPool.hostName(on),
+          v.haEnabled() ? "enabled" : "disabled",
+          DemoPool.POOL.equals(pool.vmOtherConfig(v.uuid()).get("home-pool")) ? "this pool" : "-");
+    }
+  }
+
+  private void printTimeline(List<JournalTimeline.Entry> journal, Instant t0) {
+    for (JournalTimeline.Entry e : journal) {
+      Instant at = atOf(e);
+      if (at.isBefore(t0)) continue;
+      String line = switch (e.type()) {
+        case "MasterLost" -> "detected   master " + DemoPool.hostName(e.text("master")) + " lost: " + e.text("evidence");
+        case "QuorumEvaluated" -> "quorum     " + (e.event().path("quorate").asBoolean() ? "quorate " : "NOT quorate ")
+            + e.text("votes") + "/" + e.text("needed") + " votes " + e.text("sources") + ": " + e.text("reason");
+        case "FenceRequested" -> "fence      " + DemoPool.hostName(e.text("target")) + " via " + e.text("device");
+        case "FenceConfirmed" -> "fenced     " + DemoPool.hostName(e.text("target")) + ": " + e.text("evidence");
+        case "FenceFailed" -> "FENCE FAILED " + DemoPool.hostName(e.text("target")) + ": " + e.text("reason");
+        case "TakeoverStarted" -> "takeover   emergency transition of " + DemoPool.hostName(e.text("newMaster"))
+            + " to pool master";
+        case "PromotedToMaster" -> "promoted   " + DemoPool.hostName(e.text("newMaster")) + " answers as pool master";
+        case "SlavesRecovered" -> "slaves     recover_slaves repointed " + e.text("recovered");
+        case "VmPowerResetIssued" -> "reset      " + e.text("name") + " (power state of a VM on the fenced host)";
+        case "TakeoverFinished" -> "takeover   finished, " + e.text("vmsReset") + " VM(s) reset";
+        case "VmRestartIssued" -> null;
+        case "VmRestarted" -> "started    " + e.text("name") + " on " + DemoPool.hostName(e.text("on"));
+        case "VmRestartFailed" -> "start FAILED " + e.text("name") + ": " + e.text("error");
+        case "TakeoverRefused" -> "REFUSED    " + e.text("reason");
+        case "AutopromoteWinnerChosen" -> "autopromote " + (e.text("winner").isEmpty() ? "none_available"
+            : DemoPool.hostName(e.text("winner")));
+        default -> e.type();
+      };
+      if (line != null) say("%s %s", clock(t0, at), line);
+    }
+  }
+
+  private Process startNode(String name, String host, String address, int port, int seedA, int seedB)
+      throws IOException {
+    Path dir = o.runDir().resolve(name);
+    Files.createDirectories(dir);
+    Path conf = o.runDir().resolve(name + ".conf");
+    Files.writeString(conf, String.format(Locale.ROOT, """
+        # written by the demo for %s
+        tandem {
+          node { host-uuid = "%s", host-address = "%s" }
+          xapi { scheme = "http", port = %d, user = "%s", password = "%s", call-timeout = 3s, connect-timeout = 1s }
+          ha {
+            global-vm-ha = 0
+            fence-heuristics-ips = "127.0.0.1"
+            fence-timeout = 10s
+            promote-wait = 30s
+          }
+          journal.dir = "%s"
+          sim.fence-url = "http://127.0.0.1:%d/"
+        }
+        akka.remote.artery.canonical.port = %d
+        akka.cluster.seed-nodes = ["akka://tandem@127.0.0.1:%d", "akka://tandem@127.0.0.1:%d"]
+        """, name, host, address, xapi.port(), DemoPool.USER, DemoPool.PASSWORD, dir.resolve("journal"),
+        control.port(), port, seedA, seedB));
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        "-cp", o.classpath(), "org.tandemha.harness.SimNodeMain", "--config", conf.toString());
+    pb.redirectErrorStream(true);
+    pb.redirectOutput(o.runDir().resolve(name + ".log").toFile());
+    Process p = pb.start();
+    nodes.add(p);
+    say("started %s (pid %d) for host %s, cluster port %d, log %s", name, p.pid(), DemoPool.hostName(host), port,
+        o.runDir().resolve(name + ".log"));
+    return p;
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket()) {
+      s.bind(new InetSocketAddress("127.0.0.1", 0));
+      return s.getLocalPort();
+    }
+  }
+
+  /** Polls {@code done} every 100 ms until it holds or {@code max} passed. */
+  private static boolean await(Duration max, BooleanSupplier done) throws InterruptedException {
+    Instant deadline = Instant.now().plus(max);
+    while (Instant.now().isBefore(deadline)) {
+      if (done.getAsBoolean()) return true;
+      Thread.sleep(100);
+    }
+    return done.getAsBoolean();
+  }
+
+  private static String clock(Instant t0) { return clock(t0, t0); }
+
+  private static String clock(Instant t0, Instant at) {
+    return String.format(Locale.ROOT, "%+7.1fs", Duration.between(t0, at).toMillis() / 1000.0);
+  }
+
+  private void say(String format, Object... args) {
+    o.out().println(String.format(Locale.ROOT, format, args));
+  }
+
+  private void killNodes() {
+    for (Process p : nodes) {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+    }
+    for (Process p : nodes) {
+      try {
+        p.waitFor();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** Stops every node JVM and the simulator; safe to call more than once. */
+  @Override public void close() {
+    killNodes();
+    if (xapi != null) xapi.close();
+    if (control != null) control.close();
+    try {
+      Runtime.getRuntime().removeShutdownHook(reaper);
+    } catch (IllegalStateException e) {
+      // already shutting down: the hook is running or ran
+    }
+  }
+}

@@ -1,0 +1,52 @@
+package org.tandemha.harness;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tandemha.harness.demo.DemoPool;
+import org.tandemha.harness.demo.JournalTimeline;
+import org.tandemha.harness.demo.MasterPowerLossRehearsal;
+
+/**
+ * Two node JVMs on the simulated pool; the master's node is killed with SIGKILL and its host powered off.
+ * The survivor must fence, take over and restart every HA VM exactly once — and nothing else.
+ */
+@Tag("cluster")
+class MasterPowerLossTest {
+
+  @Test
+  void survivorRestartsEveryHaVmOnceAndLeavesTheOthersHalted(@TempDir Path run) throws Exception {
+    var options = new MasterPowerLossRehearsal.Options(run, System.getProperty("surefire.test.class.path"),
+        Duration.ofSeconds(1), Duration.ofMillis(500), Duration.ofSeconds(90), Duration.ofSeconds(2), Duration.ofSeconds(90),
+        Duration.ofSeconds(3), System.out);
+    MasterPowerLossRehearsal.Result r;
+    try (var rehearsal = new MasterPowerLossRehearsal(options)) {
+      r = rehearsal.run();
+    }
+    assertTrue(r.ok(), r.reason());
+    for (DemoPool.DemoVm vm : DemoPool.haVmsExpectedBack()) {
+      assertEquals("Running", r.powerStates().get(vm.name()), vm.name());
+      assertEquals(1, r.startCounts().get(vm.name()), vm.name() + " must run exactly once");
+    }
+    assertEquals("Halted", r.powerStates().get("build-scratch"), "HA-disabled VM stays halted");
+    assertEquals(0, r.startCounts().get("build-scratch"));
+    assertEquals("Halted", r.powerStates().get("new-unstarted"), "never-started VM stays halted");
+    assertEquals(0, r.startCounts().get("new-unstarted"));
+
+    // The journal holds the decisions in the order the safety rule demands: fenced before anything moved.
+    List<String> types = r.survivorJournal().stream().map(JournalTimeline.Entry::type).collect(Collectors.toList());
+    int fenced = types.indexOf("FenceConfirmed");
+    assertTrue(fenced > types.indexOf("QuorumEvaluated") && types.indexOf("QuorumEvaluated") > types.indexOf("MasterLost"),
+        "lost, then quorum, then fence: " + types);
+    assertTrue(fenced < types.indexOf("TakeoverStarted") && fenced < types.indexOf("VmPowerResetIssued")
+        && fenced < types.indexOf("VmRestartIssued"), "nothing moved before the fence: " + types);
+    assertEquals(4, types.stream().filter("VmRestarted"::equals).count());
+  }
+}
