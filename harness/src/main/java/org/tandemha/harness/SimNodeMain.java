@@ -27,6 +27,8 @@ public final class SimNodeMain {
       System.exit(2);
       return;
     }
+    // A node of the simulated pool never outlives whoever started it (the demo, a test), even on kill -9.
+    ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> Runtime.getRuntime().halt(1)));
     var system = TandemNode.start(config, new SimPowerFence(fence, config.settings().fenceTimeout()));
     system.getWhenTerminated().toCompletableFuture().join();
     System.exit(0);
