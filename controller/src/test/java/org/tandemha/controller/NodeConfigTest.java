@@ -1,0 +1,77 @@
+package org.tandemha.controller;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class NodeConfigTest {
+  static final String GOOD = "tandem.node { host-uuid = \"3f9a2c1e-5b7d-4e8f-a1c3-000000000a01\", host-address = \"10.0.0.11\" }\n";
+
+  @Test
+  void readsDefaultsAndOverrides() {
+    NodeConfig c = NodeConfig.from(ConfigFactory.parseString(GOOD
+        + "tandem.ha { fence-heuristics-ips = \"10.0.0.1:10.0.0.254\", xapi-count = 5 }\n"
+        + "tandem.journal.dir = \"/srv/journal\""));
+    assertEquals("3f9a2c1e-5b7d-4e8f-a1c3-000000000a01", c.settings().self().uuid());
+    assertEquals(List.of("10.0.0.1", "10.0.0.254"), c.settings().ha().heuristicsIps());
+    assertEquals(5, c.settings().ha().xapiCount());
+    assertEquals(Duration.ofMillis(500), c.settings().ha().xapiDelay());
+    assertEquals("https", c.xapi().scheme());
+    assertEquals(443, c.xapi().port());
+    // the override reaches the journal plugin through its substitution
+    assertEquals("/srv/journal", c.raw().getString("tandem.journal.plugin.dir"));
+  }
+
+  static Stream<Arguments> invalid() {
+    return Stream.of(
+        Arguments.of("", "tandem.node.host-uuid is not set"),
+        Arguments.of("tandem.node.host-uuid = \"x\"", "tandem.node.host-address is not set"),
+        Arguments.of(GOOD + "tandem.ha.global-vm-ha = 2", "global-vm-ha must be 0 or 1"),
+        Arguments.of(GOOD + "tandem.ha.xapi-count = 0", "xapi-count must be 1..100"),
+        Arguments.of(GOOD + "tandem.ha.xapi-delay = soon", "xapi-delay"),
+        Arguments.of(GOOD + "tandem.xapi.scheme = ftp", "scheme must be http or https"),
+        Arguments.of(GOOD + "tandem.xapi.port = 70000", "port must be 1..65535"),
+        Arguments.of(GOOD + "tandem.ha.fence-timeout = 0s", "fence-timeout must be a positive duration"));
+  }
+
+  @ParameterizedTest(name = "{1}")
+  @MethodSource("invalid")
+  void refusesBadConfigurationNamingTheKey(String text, String message) {
+    NodeConfig.Invalid e = assertThrows(NodeConfig.Invalid.class, () -> NodeConfig.from(ConfigFactory.parseString(text)));
+    assertTrue(e.getMessage().contains(message), e.getMessage());
+  }
+
+  @Test
+  void missingOrBrokenFileIsAClearError(@TempDir Path dir) throws Exception {
+    assertThrows(NodeConfig.Invalid.class, () -> NodeConfig.load(dir.resolve("nope.conf").toFile()));
+    Path broken = dir.resolve("broken.conf");
+    Files.writeString(broken, "tandem { node { ");
+    NodeConfig.Invalid e = assertThrows(NodeConfig.Invalid.class, () -> NodeConfig.load(broken.toFile()));
+    assertTrue(e.getMessage().contains("broken.conf"), e.getMessage());
+  }
+
+  @Test
+  void mainRejectsBadArgumentsWithUsage() {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream ps = new PrintStream(err, true, StandardCharsets.UTF_8);
+    assertEquals(2, Main.run(new String[] {}, ps));
+    assertEquals(2, Main.run(new String[] {"nodes"}, ps));
+    assertEquals(2, Main.run(new String[] {"node", "--bogus"}, ps));
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("usage: tandem node"));
+  }
+}
