@@ -158,58 +158,54 @@ public final class SimPool {
     // ---------------------------------------------------------------- observation
 
     public boolean isPoweredOn(String hostUuid) {
+        return readHost(hostUuid, h -> h.poweredOn);
+    }
+
+    /** One field of one host, read under the pool lock. */
+    private <T> T readHost(String hostUuid, java.util.function.Function<SimHost, T> field) {
         synchronized (lock) {
-            return hostByUuid(hostUuid).poweredOn;
+            return field.apply(hostByUuid(hostUuid));
+        }
+    }
+
+    /** One field of one VM, read under the pool lock. */
+    private <T> T readVm(String vmUuid, java.util.function.Function<SimVm, T> field) {
+        synchronized (lock) {
+            return field.apply(vmByUuid(vmUuid));
         }
     }
 
     /** True while the host's XAPI endpoint accepts connections. */
     public boolean isXapiUp(String hostUuid) {
-        synchronized (lock) {
-            return hostByUuid(hostUuid).answers();
-        }
+        return readHost(hostUuid, h -> h.answers());
     }
 
     public HostRole hostRole(String hostUuid) {
-        synchronized (lock) {
-            return hostByUuid(hostUuid).role;
-        }
+        return readHost(hostUuid, h -> h.role);
     }
 
     public String hostAddress(String hostUuid) {
-        synchronized (lock) {
-            return hostByUuid(hostUuid).address;
-        }
+        return readHost(hostUuid, h -> h.address);
     }
 
     public String hostRef(String hostUuid) {
-        synchronized (lock) {
-            return hostByUuid(hostUuid).ref;
-        }
+        return readHost(hostUuid, h -> h.ref);
     }
 
     public boolean hostLive(String hostUuid) {
-        synchronized (lock) {
-            return hostByUuid(hostUuid).live;
-        }
+        return readHost(hostUuid, h -> h.live);
     }
 
     public boolean hostEnabled(String hostUuid) {
-        synchronized (lock) {
-            return hostByUuid(hostUuid).enabled;
-        }
+        return readHost(hostUuid, h -> h.enabled);
     }
 
     public String vmRef(String vmUuid) {
-        synchronized (lock) {
-            return vmByUuid(vmUuid).ref;
-        }
+        return readVm(vmUuid, vm -> vm.ref);
     }
 
     public String vmPowerState(String vmUuid) {
-        synchronized (lock) {
-            return vmByUuid(vmUuid).powerState;
-        }
+        return readVm(vmUuid, vm -> vm.powerState);
     }
 
     /** The uuid of the host the VM is resident on, or null when resident_on is NULL. */
@@ -223,9 +219,7 @@ public final class SimPool {
 
     /** How many times VM.start / VM.start_on succeeded for this VM. */
     public int startCount(String vmUuid) {
-        synchronized (lock) {
-            return vmByUuid(vmUuid).startCount;
-        }
+        return readVm(vmUuid, vm -> vm.startCount);
     }
 
     /** The uuid of the host pool.master points at in the DB. */
