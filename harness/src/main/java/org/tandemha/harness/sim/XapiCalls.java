@@ -48,8 +48,26 @@ final class XapiCalls {
         for (Method m : methods.values()) alternativeNames.put(m.name().replace('.', '_'), m);
     }
 
-    /** Runs one call and returns the XML response body (a Success or Failure envelope). */
-    String dispatch(String hostUuid, String methodName, List<Object> params) {
+    /**
+     * What a call produced, independent of the wire protocol: a value (Success) or an error description
+     * {@code [CODE, params...]} (Failure). The XML-RPC and JSON-RPC codecs each encode it their way.
+     */
+    record Outcome(Object value, List<String> failure) {
+        static Outcome success(Object value) {
+            return new Outcome(value, null);
+        }
+
+        static Outcome failure(List<String> description) {
+            return new Outcome(null, List.copyOf(description));
+        }
+
+        boolean ok() {
+            return failure == null;
+        }
+    }
+
+    /** Runs one call on the endpoint of {@code hostUuid}. */
+    Outcome dispatch(String hostUuid, String methodName, List<Object> params) {
         String address;
         Ctx ctx;
         Object value;
@@ -62,19 +80,19 @@ final class XapiCalls {
             }
         } catch (XapiFailure f) {
             pool.recordCall(pool.hostAddress(hostUuid), methodName, f.code());
-            return XmlRpcCodec.failure(f.description());
+            return Outcome.failure(f.description());
         } catch (RuntimeException e) {
             // exnHelper.ml: anything unexpected surfaces as INTERNAL_ERROR with the printed exception.
             pool.recordCall(pool.hostAddress(hostUuid), methodName, "INTERNAL_ERROR");
-            return XmlRpcCodec.failure(List.of("INTERNAL_ERROR", e.toString()));
+            return Outcome.failure(List.of("INTERNAL_ERROR", e.toString()));
         }
         if (!ctx.sleepAfter.isZero()) sleep(ctx.sleepAfter);
         if (ctx.failAfterSleep != null) {
             pool.recordCall(address, methodName, ctx.failAfterSleep.code());
-            return XmlRpcCodec.failure(ctx.failAfterSleep.description());
+            return Outcome.failure(ctx.failAfterSleep.description());
         }
         pool.recordCall(address, methodName, "Success");
-        return XmlRpcCodec.success(value);
+        return Outcome.success(value);
     }
 
     private static void sleep(Duration d) {

@@ -154,7 +154,8 @@ public final class XapiSimServer implements AutoCloseable {
                 reply(exchange, 500, "text/plain", "Xmlrpc.Parse_error(" + e.getMessage() + ")");
                 return;
             }
-            String xml = calls.dispatch(hostUuid, call.methodName(), call.params());
+            XapiCalls.Outcome outcome = calls.dispatch(hostUuid, call.methodName(), call.params());
+            String xml = outcome.ok() ? XmlRpcCodec.success(outcome.value()) : XmlRpcCodec.failure(outcome.failure());
             exchange.getResponseHeaders().set("Access-Control-Allow-Origin", "*");
             reply(exchange, 200, "text/xml", xml);
         }
