@@ -50,6 +50,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
   private record PoolKeyWritten(String key, String value, Throwable error) implements Command {}
   private record PeerFenced(HostId host) implements Command {}
   private record MemberJoined(ClusterEvent.MemberUp event) implements Command {}
+  private record PoolChanged(int changes) implements Command {}
 
   public record Ports(XapiPort xapi, FencePort fence, NetPort net, Clock clock) {}
 
@@ -70,6 +71,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
   private final Map<VmId, ActorRef<VmActor.Command>> vms = new HashMap<>();
   private final Set<HostId> fenced = new HashSet<>();
   private boolean reading;
+  private boolean readAgain;   // a change arrived during a read: the read in flight may predate it
   private boolean writingWinner;
   private Optional<Boolean> wasMaster = Optional.empty();
   private String lastReadError = "";
@@ -95,7 +97,9 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
     Cluster.get(ctx.getSystem()).subscriptions().tell(Subscribe.create(clusterAdapter, ClusterEvent.ReachabilityEvent.class));
     Cluster.get(ctx.getSystem()).subscriptions().tell(Subscribe.create(
         ctx.messageAdapter(ClusterEvent.MemberUp.class, MemberJoined::new), ClusterEvent.MemberUp.class));
-    timers.startTimerWithFixedDelay(Tick.POLL, Tick.POLL, settings.poll());
+    ctx.spawn(supervised(PoolWatchActor.create(ports.xapi(), blockingIo, settings.eventWait(),
+        ctx.messageAdapter(PoolWatchActor.PoolChanged.class, c -> new PoolChanged(c.changes())))), "pool-watch");
+    timers.startTimerWithFixedDelay(Tick.POLL, Tick.POLL, settings.poll());   // the safety net under events
     ctx.getSelf().tell(Tick.POLL);
     ctx.getLog().info("node for host {} started: poll {}, XAPI_COUNT {}, XAPI_DELAY {}, fence device {}",
         self, settings.poll(), settings.ha().xapiCount(), settings.ha().xapiDelay(), ports.fence().device());
@@ -114,6 +118,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
         .onMessage(WinnerRecorded.class, this::onWinnerRecorded)
         .onMessage(PoolKeyWritten.class, this::onPoolKeyWritten)
         .onMessage(PeerFenced.class, this::onPeerFenced)
+        .onMessage(PoolChanged.class, c -> poll())
         .onMessage(MemberJoined.class, m -> {
           getContext().getLog().info("cluster: node {} is up (roles {})", m.event().member().address(),
               m.event().member().getRoles());
@@ -123,7 +128,10 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
   }
 
   private Behavior<Command> poll() {
-    if (reading) return this;
+    if (reading) {
+      readAgain = true;
+      return this;
+    }
     reading = true;
     getContext().pipeToSelf(CompletableFuture.supplyAsync(ports.xapi()::readPool, blockingIo), PoolRead::new);
     return this;
@@ -131,6 +139,10 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
 
   private Behavior<Command> onPoolRead(PoolRead r) {
     reading = false;
+    if (readAgain) {
+      readAgain = false;
+      getContext().getSelf().tell(Tick.POLL);
+    }
     if (r.error() != null) {
       String why = r.error().getCause() != null ? r.error().getCause().getMessage() : r.error().getMessage();
       if (!why.equals(lastReadError)) getContext().getLog().warn("pool read failed: {}", why);

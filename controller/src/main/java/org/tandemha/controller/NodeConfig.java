@@ -8,7 +8,11 @@ import java.io.File;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
 import org.tandemha.controller.xapi.SdkXapiAdapter;
+import org.tandemha.controller.xapi.XapiConnections;
 import org.tandemha.protocol.HaSettings;
 import org.tandemha.protocol.HostId;
 import org.tandemha.protocol.NodeSettings;
@@ -61,7 +65,7 @@ public record NodeConfig(Config raw, NodeSettings settings, SdkXapiAdapter.Endpo
     HaSettings settings = new HaSettings(flag(ha, "global-vm-ha"), ha.getString("xc-field-name"), xapiCount,
         xapiDelay, ips, flag(ha, "fence-use-ip-heuristics"));
     return new NodeSettings(new HostId(uuid), settings, positive(ha, "monitor-delay"), positive(ha, "fence-timeout"),
-        positive(ha, "promote-wait"));
+        positive(ha, "promote-wait"), positive(c.getConfig("tandem.xapi"), "event-wait"));
   }
 
   private static SdkXapiAdapter.Endpoint endpoint(Config c) {
@@ -74,8 +78,26 @@ public record NodeConfig(Config raw, NodeSettings settings, SdkXapiAdapter.Endpo
     if (port < 1 || port > 65535) throw new Invalid("tandem.xapi.port must be 1..65535, got " + port);
     String address = c.getString("tandem.node.host-address").trim();
     if (address.isEmpty()) throw new Invalid("tandem.node.host-address is not set (this host's management IP)");
+    boolean plain = x.getBoolean("allow-plain-http");
+    if (scheme.equals("http") && !plain && !XapiConnections.isLoopbackAddress(address)) {
+      throw new Invalid("tandem.xapi.scheme = http to " + address + " sends the XAPI password in clear; use https "
+          + "or set tandem.xapi.allow-plain-http = on");
+    }
+    String store = x.getString("trust-store").trim();
+    Optional<Path> trustStore = store.isEmpty() ? Optional.empty() : Optional.of(Path.of(store));
+    if (trustStore.isPresent() && !Files.isReadable(trustStore.get())) {
+      throw new Invalid("tandem.xapi.trust-store " + store + " is not a readable file");
+    }
+    List<String> pins = x.getStringList("pinned-sha256");
+    for (String pin : pins) {
+      if (!pin.replace(":", "").strip().toLowerCase().matches("[0-9a-f]{64}")) {
+        throw new Invalid("tandem.xapi.pinned-sha256: \"" + pin + "\" is not a SHA-256 fingerprint");
+      }
+    }
+    var security = new XapiConnections.Security(trustStore, x.getString("trust-store-password"), pins, plain,
+        x.getBoolean("bind-to-host-address") ? Optional.of(address) : Optional.empty());
     return new SdkXapiAdapter.Endpoint(scheme, port, address, x.getString("user"), x.getString("password"),
-        positive(x, "call-timeout"), positive(x, "connect-timeout"), positive(x, "probe-timeout"));
+        positive(x, "call-timeout"), positive(x, "connect-timeout"), positive(x, "probe-timeout"), security);
   }
 
   /** HA-Lizard style 0/1 switches; anything else is refused rather than guessed. */

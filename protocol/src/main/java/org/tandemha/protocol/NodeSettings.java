@@ -10,13 +10,14 @@ import java.util.Objects;
  * @param poll          how often the node reads the pool (HA-Lizard's MONITOR_DELAY, 15 s there)
  * @param fenceTimeout  a fence that has not confirmed within this is a failed fence
  * @param promoteWait   how long to wait for this host's xapi to come back as master after the transition
+ * @param eventWait     one XAPI event.from wait; a change ends it at once
  */
-public record NodeSettings(HostId self, HaSettings ha, Duration poll, Duration fenceTimeout, Duration promoteWait)
-    implements CborSerializable {
+public record NodeSettings(HostId self, HaSettings ha, Duration poll, Duration fenceTimeout, Duration promoteWait,
+                           Duration eventWait) implements CborSerializable {
   public NodeSettings {
     Objects.requireNonNull(self, "self");
     Objects.requireNonNull(ha, "ha");
-    for (Duration d : new Duration[] {poll, fenceTimeout, promoteWait}) {
+    for (Duration d : new Duration[] {poll, fenceTimeout, promoteWait, eventWait}) {
       if (d == null || d.isNegative() || d.isZero()) throw new IllegalArgumentException("durations must be positive");
     }
   }

@@ -35,4 +35,13 @@ public interface XapiPort {
   void powerStateReset(VmId vm);
 
   void startOn(VmId vm, HostId host);
+
+  /**
+   * Waits up to {@code timeout} for a change of a pool, host or VM after {@code token} (XAPI event.from).
+   * An empty token starts over: its batch holds every object, so the caller reads the whole pool again.
+   */
+  PoolChanges awaitChanges(String token, java.time.Duration timeout);
+
+  /** What event.from returned: the token to continue from and how many objects changed. */
+  record PoolChanges(String token, int changes) {}
 }

@@ -1,13 +1,13 @@
 package org.tandemha.controller.xapi;
 
 import com.xensource.xenapi.Connection;
+import com.xensource.xenapi.Event;
+import com.xensource.xenapi.EventBatch;
 import com.xensource.xenapi.Host;
 import com.xensource.xenapi.Pool;
 import com.xensource.xenapi.Session;
 import com.xensource.xenapi.Types;
 import com.xensource.xenapi.VM;
-import java.net.MalformedURLException;
-import java.net.URL;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.xmlrpc.XmlRpcException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +41,8 @@ public final class SdkXapiAdapter implements XapiPort {
 
   /** How to reach XAPI; {@code selfAddress} is this node's own host's management address. */
   public record Endpoint(String scheme, int port, String selfAddress, String user, String password,
-                         Duration callTimeout, Duration connectTimeout, Duration probeTimeout) {
+                         Duration callTimeout, Duration connectTimeout, Duration probeTimeout,
+                         XapiConnections.Security security) {
     @Override public String toString() {   // never the password
       return scheme + "://" + selfAddress + ":" + port + " as " + user;
     }
@@ -49,14 +51,19 @@ public final class SdkXapiAdapter implements XapiPort {
   @FunctionalInterface
   private interface Call<T> { T run(Connection c) throws Exception; }
 
+  private static final Set<String> EVENT_CLASSES = Set.of("pool", "host", "VM");
+
   private final Endpoint endpoint;
   private final Clock clock;
+  private final XapiConnections connections;
   private volatile String masterAddress;
   private Connection master;   // guarded by this
+  private Connection events;   // guarded by this; its own session and a reply bound longer than the wait
 
   public SdkXapiAdapter(Endpoint endpoint, Clock clock) {
     this.endpoint = endpoint;
     this.clock = clock;
+    this.connections = new XapiConnections(endpoint.scheme(), endpoint.port(), endpoint.security());
     this.masterAddress = endpoint.selfAddress();
   }
 
@@ -188,6 +195,52 @@ public final class SdkXapiAdapter implements XapiPort {
     });
   }
 
+  @Override public PoolChanges awaitChanges(String token, Duration timeout) {
+    Connection c;
+    synchronized (this) {
+      if (events == null) events = login(masterAddress, endpoint.callTimeout().plus(timeout));
+      c = events;
+    }
+    try {
+      EventBatch batch = Event.from(c, EVENT_CLASSES, token, (double) timeout.toMillis() / 1000.0);
+      return new PoolChanges(batch.token, batch.events == null ? 0 : batch.events.size());
+    } catch (Types.XenAPIException e) {
+      dropEvents();
+      XapiFailure f = failure("event.from", e);
+      if (f.code().equals("HOST_IS_SLAVE") && !f.params().isEmpty()) repoint(f.params().get(0));
+      throw f;
+    } catch (XmlRpcException e) {
+      dropEvents();
+      throw new XapiUnreachable(masterAddress + " (event.from)", e);
+    }
+  }
+
+  private synchronized void dropEvents() { events = null; }
+
+  /** A normal session on the master at {@code address}, following one HOST_IS_SLAVE. */
+  private Connection login(String address, Duration reply) {
+    Connection c = connections.open(address, reply, endpoint.connectTimeout());
+    try {
+      Session.loginWithPassword(c, endpoint.user(), endpoint.password());
+      return c;
+    } catch (Types.HostIsSlave e) {
+      masterAddress = e.masterIPAddress;
+      Connection m = connections.open(e.masterIPAddress, reply, endpoint.connectTimeout());
+      try {
+        Session.loginWithPassword(m, endpoint.user(), endpoint.password());
+        return m;
+      } catch (Types.XenAPIException e2) {
+        throw failure("session.login_with_password", e2);
+      } catch (XmlRpcException e2) {
+        throw new XapiUnreachable(e.masterIPAddress, e2);
+      }
+    } catch (Types.XenAPIException e) {
+      throw failure("session.login_with_password", e);
+    } catch (XmlRpcException e) {
+      throw new XapiUnreachable(address, e);
+    }
+  }
+
   /**
    * Runs a call with a session on the master. HOST_IS_SLAVE repoints to the master it names and
    * SESSION_INVALID logs in again, each once; an unreachable master is retried once from this host,
@@ -231,45 +284,18 @@ public final class SdkXapiAdapter implements XapiPort {
 
   private synchronized void repoint(String address) {
     master = null;
+    events = null;
     masterAddress = address;
   }
 
   private synchronized Connection masterSession() {
-    if (master != null) return master;
-    String address = masterAddress;
-    Connection c = connection(address, endpoint.callTimeout(), endpoint.connectTimeout());
-    try {
-      Session.loginWithPassword(c, endpoint.user(), endpoint.password());
-    } catch (Types.HostIsSlave e) {
-      log.debug("xapi: {} is a slave, master is {}", address, e.masterIPAddress);
-      masterAddress = e.masterIPAddress;
-      c = connection(masterAddress, endpoint.callTimeout(), endpoint.connectTimeout());
-      try {
-        Session.loginWithPassword(c, endpoint.user(), endpoint.password());
-      } catch (Types.XenAPIException e2) {
-        throw failure("session.login_with_password", e2);
-      } catch (XmlRpcException e2) {
-        throw new XapiUnreachable(masterAddress, e2);
-      }
-    } catch (Types.XenAPIException e) {
-      throw failure("session.login_with_password", e);
-    } catch (XmlRpcException e) {
-      throw new XapiUnreachable(address, e);
-    }
-    master = c;
-    return c;
+    if (master == null) master = login(masterAddress, endpoint.callTimeout());
+    return master;
   }
 
   private Connection connection(String address, Duration reply, Duration connect) {
-    try {
-      return new Connection(new URL(endpoint.scheme(), address, endpoint.port(), "/"),
-          seconds(reply), seconds(connect));
-    } catch (MalformedURLException e) {
-      throw new IllegalArgumentException("bad XAPI address " + address + ": " + e.getMessage(), e);
-    }
+    return connections.open(address, reply, connect);
   }
-
-  private static int seconds(Duration d) { return (int) Math.max(1, (d.toMillis() + 999) / 1000); }
 
   private static XapiFailure failure(String call, Types.XenAPIException e) {
     String[] ed = e.errorDescription != null ? e.errorDescription : new String[] {e.shortDescription != null
