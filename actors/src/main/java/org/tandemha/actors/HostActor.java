@@ -208,8 +208,9 @@ public final class HostActor extends AbstractBehavior<HostActor.Command> {
     if (t.progress() instanceof TakeoverActor.PeerOff) {
       phase = Phase.FENCED;
       guardian.tell(new PeerFenced(peer));   // before this host becomes master and picks a new winner
-    } else if (t.progress() instanceof TakeoverActor.Ended e && !e.fenced()) {
-      phase = Phase.STANDING_BY;
+    } else if (t.progress() instanceof TakeoverActor.Ended e) {
+      if (!e.fenced()) phase = Phase.STANDING_BY;
+      else guardian.tell(new PeerFenced(peer));   // again: the guardian reads the pool now, VMs are halted
     }
     return this;
   }
