@@ -64,13 +64,16 @@ class SimPoolAsyncTest {
     void noAsyncForSessionEventAndTaskCalls() throws Exception {
         lab = SimLab.start();
         String session = sessionOf(lab.raw(HOST_A, "session.login_with_password", "root", "secret"));
-        // §1.4: the parameter count is checked first, then the missing async mode.
+        // §1.4: parameter count, then session, then the missing async mode (named without the prefix).
         assertEquals(failure("Fault", "No async mode for this operation (rpc: event.from)"),
                 lab.raw(HOST_A, "Async.event.from", session, "", "", "1.0"));
         assertEquals(failure("Fault", "No async mode for this operation (rpc: session.logout)"),
                 lab.raw(HOST_A, "Async.session.logout", session));
         assertEquals(failure("MESSAGE_PARAMETER_COUNT_MISMATCH", "VM.start", "3", "1"),
                 lab.raw(HOST_A, "Async.VM.start", session, "OpaqueRef:x"));
+        assertEquals(failure("SESSION_INVALID", "OpaqueRef:bogus"), lab.raw(HOST_A, "Async.session.logout", "OpaqueRef:bogus"));
+        assertEquals(failure("Fault", "No async mode for this operation (rpc: VM.get_record)"),
+                lab.raw(HOST_A, "Async.VM.get_record", session, lab.pool.vmRef(VM_ON_C)));
         String body = lab.raw(HOST_A, "Async.VM.hard_shutdown", session, lab.pool.vmRef(VM_ON_C));
         assertTrue(body.contains("<value>Success</value>") && body.contains("OpaqueRef:"), body);
     }
