@@ -3,7 +3,6 @@ package org.tandemha.harness.sim;
 import com.xensource.xenapi.Connection;
 import com.xensource.xenapi.Session;
 
-import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
