@@ -7,23 +7,47 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Plain-HTTP power switch for the simulated hosts, called by the simulated fence device that
- * Tandem nodes (separate OS processes) use:
+ * Plain-HTTP power switch and fault-injection API for the simulated pool, used by the simulated fence
+ * device of Tandem nodes (separate OS processes) and by scenario files. Parameters travel in the
+ * query string; {@code *} as host means every host where noted. Replies are text/plain.
  * <pre>
- *   GET  /hosts/&lt;uuid&gt;/power      → on | off
- *   POST /hosts/&lt;uuid&gt;/power-off  → off
- *   POST /hosts/&lt;uuid&gt;/power-on   → on
+ *   GET  /hosts/&lt;uuid&gt;/power                       → on | off
+ *   POST /hosts/&lt;uuid&gt;/power-off                   → off
+ *   POST /hosts/&lt;uuid&gt;/power-on                    → on
+ *   POST /hosts/&lt;uuid&gt;/restart-xapi                → ok
+ *   POST /hosts/&lt;uuid&gt;/hang | /unhang              → ok
+ *   POST /hosts/&lt;uuid&gt;/live?value=true|false       → ok
+ *   POST /hosts/&lt;uuid&gt;/enabled?value=true|false    → ok
+ *   POST /hosts/&lt;uuid|*&gt;/slow?ms=N                 → ok   (0 removes the latency)
+ *   POST /hosts/&lt;uuid|*&gt;/fail?method=M&amp;times=N&amp;code=C[&amp;param=P]...  → ok
+ *   POST /hosts/&lt;uuid&gt;/emergency?code=C[&amp;param=P]... | /emergency-clear  → ok
+ *   POST /partition?a=&lt;uuid&gt;&amp;b=&lt;uuid&gt;              → ok
+ *   POST /heal                                       → ok
+ *   POST /db-push?drop=true|false                    → ok
+ *   POST /db-push/now                                → ok
+ *   POST /faults/clear                               → ok   (injected failures and latency)
  * </pre>
+ * Unknown host: 404; wrong method: 405; missing or bad parameter: 400.
  */
 public final class SimControlServer implements AutoCloseable {
-    private static final Pattern PATH = Pattern.compile("/hosts/([^/]+)/(power|power-off|power-on)");
+    private static final Pattern PATH = Pattern.compile("/hosts/([^/]+)/([a-z-]+)");
+    private static final Set<String> HOST_ACTIONS = Set.of("power", "power-off", "power-on", "restart-xapi", "hang",
+            "unhang", "live", "enabled", "slow", "fail", "emergency", "emergency-clear");
+    private static final Set<String> ALL_HOSTS_ACTIONS = Set.of("slow", "fail");
 
     private final SimPool pool;
     private final HttpServer server;
@@ -55,29 +79,119 @@ public final class SimControlServer implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
-            Matcher m = PATH.matcher(exchange.getRequestURI().getPath());
-            if (!m.matches()) {
-                reply(exchange, 404, "not found " + exchange.getRequestURI().getPath());
-                return;
+            String path = exchange.getRequestURI().getPath();
+            Map<String, List<String>> query = query(exchange.getRequestURI().getRawQuery());
+            Matcher m = PATH.matcher(path);
+            try {
+                if (m.matches() && HOST_ACTIONS.contains(m.group(2))) {
+                    hostAction(exchange, m.group(1), m.group(2), query);
+                } else if (path.equals("/partition")) {
+                    if (!post(exchange)) return;
+                    String a = need(query, "a");
+                    String b = need(query, "b");
+                    if (!knownHost(a) || !knownHost(b)) {
+                        reply(exchange, 404, "unknown host " + (knownHost(a) ? b : a));
+                        return;
+                    }
+                    pool.partition(a, b);
+                    reply(exchange, 200, "ok");
+                } else if (path.equals("/heal")) {
+                    if (!post(exchange)) return;
+                    pool.heal();
+                    reply(exchange, 200, "ok");
+                } else if (path.equals("/db-push")) {
+                    if (!post(exchange)) return;
+                    pool.dropDbPush(bool(need(query, "drop")));
+                    reply(exchange, 200, "ok");
+                } else if (path.equals("/db-push/now")) {
+                    if (!post(exchange)) return;
+                    pool.pushDbBackupNow();
+                    reply(exchange, 200, "ok");
+                } else if (path.equals("/faults/clear")) {
+                    if (!post(exchange)) return;
+                    pool.clearInjectedFaults();
+                    reply(exchange, 200, "ok");
+                } else {
+                    reply(exchange, 404, "not found " + path);
+                }
+            } catch (IllegalArgumentException e) {
+                reply(exchange, 400, e.getMessage());
             }
-            String uuid = m.group(1);
-            String action = m.group(2);
-            String expectedMethod = action.equals("power") ? "GET" : "POST";
-            if (!expectedMethod.equals(exchange.getRequestMethod())) {
-                exchange.getResponseHeaders().set("Allow", expectedMethod);
-                reply(exchange, 405, action + " needs " + expectedMethod);
-                return;
-            }
-            if (!knownHost(uuid)) {
-                reply(exchange, 404, "unknown host " + uuid);
-                return;
-            }
-            switch (action) {
-                case "power-off" -> pool.powerOff(uuid);
-                case "power-on" -> pool.powerOn(uuid);
-                default -> { }
-            }
+        }
+    }
+
+    private void hostAction(HttpExchange exchange, String uuid, String action, Map<String, List<String>> query)
+            throws IOException {
+        String expectedMethod = action.equals("power") ? "GET" : "POST";
+        if (!expectedMethod.equals(exchange.getRequestMethod())) {
+            exchange.getResponseHeaders().set("Allow", expectedMethod);
+            reply(exchange, 405, action + " needs " + expectedMethod);
+            return;
+        }
+        boolean all = SimPool.ALL_HOSTS.equals(uuid) && ALL_HOSTS_ACTIONS.contains(action);
+        if (!all && !knownHost(uuid)) {
+            reply(exchange, 404, "unknown host " + uuid);
+            return;
+        }
+        switch (action) {
+            case "power-off" -> pool.powerOff(uuid);
+            case "power-on" -> pool.powerOn(uuid);
+            case "restart-xapi" -> pool.restartXapi(uuid);
+            case "hang" -> pool.hangXapi(uuid);
+            case "unhang" -> pool.unhangXapi(uuid);
+            case "live" -> pool.setHostLive(uuid, bool(need(query, "value")));
+            case "enabled" -> pool.setHostEnabled(uuid, bool(need(query, "value")));
+            case "slow" -> pool.slowCalls(uuid, Duration.ofMillis(number(need(query, "ms"))));
+            case "fail" -> pool.failCall(uuid, need(query, "method"), (int) number(need(query, "times")),
+                    need(query, "code"), query.getOrDefault("param", List.of()).toArray(new String[0]));
+            case "emergency" -> pool.forceEmergencyMode(uuid, need(query, "code"),
+                    query.getOrDefault("param", List.of()).toArray(new String[0]));
+            case "emergency-clear" -> pool.clearEmergencyMode(uuid);
+            default -> { }
+        }
+        if (action.startsWith("power")) {
             reply(exchange, 200, pool.isPoweredOn(uuid) ? "on" : "off");
+        } else {
+            reply(exchange, 200, "ok");
+        }
+    }
+
+    private static boolean post(HttpExchange exchange) throws IOException {
+        if ("POST".equals(exchange.getRequestMethod())) return true;
+        exchange.getResponseHeaders().set("Allow", "POST");
+        reply(exchange, 405, exchange.getRequestURI().getPath() + " needs POST");
+        return false;
+    }
+
+    private static Map<String, List<String>> query(String raw) {
+        Map<String, List<String>> out = new HashMap<>();
+        if (raw == null || raw.isEmpty()) return out;
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            out.computeIfAbsent(k, x -> new ArrayList<>()).add(v);
+        }
+        return out;
+    }
+
+    private static String need(Map<String, List<String>> query, String key) {
+        List<String> v = query.get(key);
+        if (v == null || v.isEmpty() || v.get(0).isEmpty()) throw new IllegalArgumentException("missing parameter " + key);
+        return v.get(0);
+    }
+
+    private static boolean bool(String s) {
+        if (s.equals("true")) return true;
+        if (s.equals("false")) return false;
+        throw new IllegalArgumentException("expected true or false: " + s);
+    }
+
+    private static long number(String s) {
+        try {
+            return Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("expected a number: " + s);
         }
     }
 

@@ -3,6 +3,7 @@ package org.tandemha.harness.sim;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -31,6 +32,23 @@ class SimPoolSpecTest {
         assertEquals(Duration.ofSeconds(10), spec.fuse());
         assertEquals(Duration.ofMillis(2500), spec.xapiRestart());
         assertEquals(Duration.ZERO, spec.authFailureDelay());
+    }
+
+    @Test
+    void parsesAppliances() {
+        SimPoolSpec spec = SimPoolSpec.parse("""
+                {"poolUuid": "p1", "poolName": "demo", "masterUuid": "h1",
+                 "hosts": [{"uuid": "h1", "name": "host-a", "address": "127.0.0.11"}],
+                 "vms": [{"uuid": "v1", "name": "db", "powerState": "Halted"},
+                         {"uuid": "v2", "name": "app", "powerState": "Halted", "order": 1}],
+                 "appliances": [{"uuid": "a1", "name": "three-tier", "vmUuids": ["v1", "v2"]}],
+                 "username": "root", "password": "secret", "fuse": 1, "xapiRestart": 1}
+                """);
+        assertEquals(List.of(new ApplianceSpec("a1", "three-tier", List.of("v1", "v2"))), spec.appliances());
+        assertEquals(List.of(), SimFixtures.spec(2).appliances());
+        assertThrows(IllegalArgumentException.class, () -> new SimPoolSpec("p", "n",
+                List.of(new HostSpec("h1", "a", "127.0.0.11")), "h1", List.of(), Map.of(), "u", "p",
+                Duration.ZERO, Duration.ZERO, Duration.ZERO, List.of(new ApplianceSpec("a", "x", List.of("nope")))));
     }
 
     @Test
