@@ -11,6 +11,10 @@ import com.xensource.xenapi.VM;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.TestWatcher;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -56,6 +60,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * client run in the order status, off, on.
  */
 @Tag("contract")
+@ExtendWith(ContractSuiteTest.Matrix.class)
 class ContractSuiteTest {
     static final String POOL_UUID = "c0c0c0c0-0000-4000-8000-000000000051";
     static final String HOST_A = "c0c0c0c0-0000-4000-8000-0000000000a1";
@@ -461,14 +466,63 @@ class ContractSuiteTest {
         Result r = run(Path.of("target").toAbsolutePath(), Map.of("PYTHONWARNINGS", "ignore::DeprecationWarning"),
                 PROCESS_TIMEOUT, agent, "--session-url=http://" + ADDR_A + ":" + server.port(), "--username=" + USER,
                 "--password=" + PASSWORD, "--plug=" + vmName, "--action=" + action, "--power-timeout=15");
-        String all = "fence_xenapi --action=" + action + " rc=" + r.rc + "\nstdout: " + r.stdout + "\nstderr: " + r.stderr;
+        String all = "fence_xenapi --action=" + action + " rc=" + r.rc + ": " + String.join(" | ", r.stdout.strip().lines().toList())
+                + "\nstderr: " + r.stderr.strip();
         assertEquals(0, r.rc, all);
         if (scenario == Scenario.POWER_STATUS) {
             assertTrue(r.stdout.contains("Status: ON"), all);
             return "Running";
         }
-        assertTrue(r.stdout.contains("Success") || r.stdout.isBlank(), all);
+        String want = scenario == Scenario.POWER_OFF ? "Success: Powered OFF" : "Success: Powered ON";
+        assertTrue(r.stdout.contains(want), "expected '" + want + "'\n" + all);
         return expected;
+    }
+
+    // ------------------------------------------------------------------ the pass/fail matrix
+
+    /**
+     * Collects each case's outcome and, after the class, prints a scenario x client matrix and writes it to
+     * {@code target/contract-matrix.txt} with the first line of each failure.
+     */
+    static final class Matrix implements TestWatcher, AfterAllCallback {
+        private static final Map<String, String> cells = new java.util.concurrent.ConcurrentHashMap<>();
+        private static final List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+
+        private static String key(ExtensionContext ctx) {
+            return ctx.getDisplayName();
+        }
+
+        @Override
+        public void testSuccessful(ExtensionContext ctx) {
+            cells.put(key(ctx), "pass");
+        }
+
+        @Override
+        public void testFailed(ExtensionContext ctx, Throwable cause) {
+            cells.put(key(ctx), "FAIL");
+            String msg = cause instanceof Types.XenAPIException x && x.errorDescription != null
+                    ? cause.getClass().getSimpleName() + " " + java.util.Arrays.toString(x.errorDescription)
+                    : String.valueOf(cause.getMessage() == null ? cause : cause.getMessage());
+            failures.add(key(ctx) + ": " + msg.lines().findFirst().orElse(""));
+        }
+
+        @Override
+        public void afterAll(ExtensionContext ctx) throws Exception {
+            StringBuilder sb = new StringBuilder(String.format("%-20s", "scenario"));
+            for (Client c : Client.values()) sb.append(String.format("%-14s", c));
+            sb.append('\n');
+            for (Scenario s : Scenario.values()) {
+                sb.append(String.format("%-20s", s));
+                for (Client c : Client.values()) sb.append(String.format("%-14s", cells.getOrDefault(c + " " + s, "-")));
+                sb.append('\n');
+            }
+            synchronized (failures) {
+                for (String f : failures) sb.append(f).append('\n');
+            }
+            System.out.print(sb);
+            Files.createDirectories(Path.of("target"));
+            Files.writeString(Path.of("target/contract-matrix.txt"), sb.toString());
+        }
     }
 
     // ------------------------------------------------------------------ helpers
