@@ -556,9 +556,13 @@ class ContractSuiteTest {
         });
     }
 
-    /** An executable on PATH, or in /usr/sbin or /sbin (where Debian puts the fence agents). */
+    /**
+     * An executable on PATH, or in /usr/sbin or /sbin (where Debian puts the fence agents). The system
+     * property {@code contract.path} replaces PATH (to check the missing-client failure).
+     */
     private static String which(String name) {
-        List<String> dirs = new ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)));
+        String path = System.getProperty("contract.path", System.getenv().getOrDefault("PATH", ""));
+        List<String> dirs = new ArrayList<>(List.of(path.split(File.pathSeparator)));
         dirs.addAll(List.of("/usr/local/sbin", "/usr/sbin", "/sbin"));
         for (String d : dirs) {
             if (d.isEmpty()) continue;
