@@ -26,6 +26,22 @@ final class SimHost {
     /** Bumped on every power change so that stale scheduled restarts do nothing. */
     long bootGeneration;
     String dom0Ref;
+    /** host_metrics.last_updated; changes only with live so that event.from sees no spurious changes. */
+    java.time.Instant metricsUpdated = java.time.Instant.now();
+    /** The last DB copy the master pushed here (§3.3). */
+    DbImage backup;
+    /** Set by emergency_transition_to_master: the next start as master loads {@link #backup}. */
+    boolean loadBackupOnStart;
+    /** Fault injection: accept connections, read requests, never answer. */
+    boolean hung;
+    /** Emergency mode (§3.2) and the stored error every non-emergency call gets. */
+    boolean emergencyMode;
+    boolean emergencyForced;
+    java.util.List<String> emergencyError = java.util.List.of();
+    /** When this slave last lost its master, or null while connected. */
+    java.time.Instant masterLostSince;
+    /** The master's view: last heartbeat from this host. */
+    java.time.Instant lastHeartbeat = java.time.Instant.now();
 
     SimHost(String ref, String uuid, String name, String address, String metricsRef, String metricsUuid, HostRole role) {
         this.ref = ref;

@@ -3,22 +3,34 @@ package org.tandemha.harness.sim;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * The simulated world: one pool DB plus the process state of every host (powered on, xapi up,
- * master or slave) and the sessions. All state sits behind one lock; XAPI calls run under it
- * except for deliberate sleeps (start_delay, auth-failure delay), which happen outside.
+ * master or slave, emergency mode, DB backup) and the sessions and tasks. All state sits behind one
+ * lock; XAPI calls run under it except for deliberate sleeps (start_delay, auth-failure delay,
+ * injected latency), which happen outside. Calls that block (event.from, a slave waiting for its
+ * master, a hung xapi) wait on the lock's monitor, which releases it.
+ *
+ * <p>Every change to the DB is picked up by {@link #changed()}, which diffs the records against the
+ * last ones, bumps the DB generation once per changed object and wakes blocked callers (§4.2, §2.7).
  */
-public final class SimPool {
+public final class SimPool implements AutoCloseable {
     static final String NULL_REF = "OpaqueRef:NULL";
+    /** Host selector meaning every host, for {@link #slowCalls} and {@link #failCall}. */
+    public static final String ALL_HOSTS = "*";
+    private static final long TICK_MS = 50;
 
     /** Told when a host's xapi starts answering or stops (power off, restart). Called under the pool lock. */
     interface EndpointControl {
@@ -28,6 +40,36 @@ public final class SimPool {
     }
 
     record SimSession(String ref, String hostUuid, boolean local) {
+    }
+
+    /** An injected failure: the next {@code remaining} calls of {@code method} on the host(s) fail. */
+    private static final class FailRule {
+        final String host;
+        final String method;
+        int remaining;
+        final List<String> description;
+
+        FailRule(String host, String method, int remaining, List<String> description) {
+            this.host = host;
+            this.method = method;
+            this.remaining = remaining;
+            this.description = description;
+        }
+    }
+
+    /** Event bookkeeping per object (xapi_event.ml): generations of creation, last change, deletion. */
+    static final class Tracked {
+        final String cls;
+        final String ref;
+        long created;
+        long modified;
+        long deleted;
+        Map<String, Object> snapshot;
+
+        Tracked(String cls, String ref) {
+            this.cls = cls;
+            this.ref = ref;
+        }
     }
 
     private final Object lock = new Object();
@@ -40,6 +82,8 @@ public final class SimPool {
     String masterRef;
     final Map<String, SimHost> hosts = new LinkedHashMap<>();
     final Map<String, SimVm> vms = new LinkedHashMap<>();
+    final Map<String, SimAppliance> appliances = new LinkedHashMap<>();
+    final Map<String, SimTask> tasks = new LinkedHashMap<>();
     final Map<String, SimSession> sessions = new LinkedHashMap<>();
     private long nextDomid = 1;
     private final List<CallRecord> callLog = new ArrayList<>();
@@ -49,6 +93,28 @@ public final class SimPool {
         t.setDaemon(true);
         return t;
     });
+    /** Runs Async.* tasks and the parallel VM starts of VM_appliance.start. */
+    final ExecutorService background = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "sim-pool-task");
+        t.setDaemon(true);
+        return t;
+    });
+
+    // Event state (§2.7).
+    private long generation;
+    final Map<String, Tracked> tracked = new LinkedHashMap<>();
+
+    // Fault injection and timing.
+    private final Map<String, Duration> slow = new LinkedHashMap<>();
+    private final List<FailRule> failRules = new ArrayList<>();
+    private final Set<Set<String>> partitions = new HashSet<>();
+    private boolean dropDbPush;
+    private Duration dbSyncInterval = Duration.ofSeconds(1);
+    private Instant nextDbPush = Instant.now();
+    private Duration hostAssumedDeadInterval = Duration.ofSeconds(600);
+    private Duration slaveDbWaitMax = Duration.ofMinutes(10);
+    private Duration hangMax = Duration.ofMinutes(10);
+    private Duration legacyEmergencyAfter;
 
     public SimPool(SimPoolSpec spec) {
         this.spec = spec;
@@ -84,6 +150,22 @@ public final class SimPool {
             }
             vms.put(vm.ref, vm);
         }
+        for (ApplianceSpec as : spec.appliances()) {
+            SimAppliance app = new SimAppliance(newRef(), as.uuid(), as.name());
+            appliances.put(app.ref, app);
+            for (String vmUuid : as.vmUuids()) vmByUuid(vmUuid).appliance = app.ref;
+        }
+        DbImage initial = DbImage.capture(this);
+        for (SimHost h : hosts.values()) h.backup = initial;
+        commit();
+        scheduler.scheduleWithFixedDelay(() -> guarded(this::tick), TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Stops the pool's timers and task threads. Endpoints are closed by their servers. */
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+        background.shutdownNow();
     }
 
     static String newRef() {
@@ -111,6 +193,7 @@ public final class SimPool {
             h.poweredOn = false;
             h.bootGeneration++;
             stopXapi(h);
+            changed();
         }
     }
 
@@ -128,8 +211,9 @@ public final class SimPool {
             for (SimVm vm : vms.values()) {
                 if (!vm.isControlDomain && vm.residentOn.equals(h.ref)) vm.markHalted();
             }
-            h.live = true;
+            setLive(h, true);
             startXapi(h);
+            changed();
         }
     }
 
@@ -139,23 +223,209 @@ public final class SimPool {
             SimHost h = hostByUuid(hostUuid);
             if (!h.answers()) return;
             beginRestart(h, h.bootGeneration);
+            changed();
         }
     }
 
     /** Sets host_metrics.live, as the master's heartbeat GC would after host_assumed_dead_interval. */
     public void setHostLive(String hostUuid, boolean live) {
         synchronized (lock) {
-            hostByUuid(hostUuid).live = live;
+            setLive(hostByUuid(hostUuid), live);
+            changed();
         }
     }
 
     public void setHostEnabled(String hostUuid, boolean enabled) {
         synchronized (lock) {
             hostByUuid(hostUuid).enabled = enabled;
+            changed();
+        }
+    }
+
+    /**
+     * hang xapi (§4.4): the host's endpoint still accepts connections and reads requests but answers
+     * none until {@link #unhangXapi} (or the hang bound, {@link #setHangMax}). Peers treat it as
+     * uncontactable: forwarded calls give CANNOT_CONTACT_HOST, power_state_reset's probe counts it dead,
+     * and slaves of a hung master block on DB calls.
+     */
+    public void hangXapi(String hostUuid) {
+        synchronized (lock) {
+            hostByUuid(hostUuid).hung = true;
+            changed();
+        }
+    }
+
+    public void unhangXapi(String hostUuid) {
+        synchronized (lock) {
+            hostByUuid(hostUuid).hung = false;
+            changed();
+        }
+    }
+
+    /** Adds {@code delay} before every call answered by the host ({@link #ALL_HOSTS} for all); zero removes it. */
+    public void slowCalls(String hostUuidOrAll, Duration delay) {
+        synchronized (lock) {
+            if (!ALL_HOSTS.equals(hostUuidOrAll)) hostByUuid(hostUuidOrAll);
+            if (delay.isZero()) slow.remove(hostUuidOrAll);
+            else slow.put(hostUuidOrAll, delay);
+        }
+    }
+
+    /**
+     * The next {@code times} calls of {@code method} (without the {@code Async.} prefix; an async call's
+     * task fails instead) on the host, or on any host with {@link #ALL_HOSTS}, fail with
+     * {@code [code, params...]} after the parameter-count and session checks.
+     */
+    public void failCall(String hostUuidOrAll, String method, int times, String code, String... params) {
+        synchronized (lock) {
+            if (!ALL_HOSTS.equals(hostUuidOrAll)) hostByUuid(hostUuidOrAll);
+            List<String> d = new ArrayList<>(List.of(params));
+            d.add(0, code);
+            failRules.add(new FailRule(hostUuidOrAll, method, times, List.copyOf(d)));
+        }
+    }
+
+    /** Removes every injected failure and latency. */
+    public void clearInjectedFaults() {
+        synchronized (lock) {
+            failRules.clear();
+            slow.clear();
+        }
+    }
+
+    /**
+     * Cuts XAPI-to-XAPI traffic between the two hosts, both ways: forwarded calls give
+     * CANNOT_CONTACT_HOST, power_state_reset's is_slave probe and declare_dead see the peer dead,
+     * recover_slaves skips it, DB pushes do not arrive, and a slave's DB calls to a partitioned master
+     * hang. Requests whose source address is one host's address sent to the other's endpoint get no
+     * answer ({@link #blocks}).
+     */
+    public void partition(String hostUuidA, String hostUuidB) {
+        synchronized (lock) {
+            hostByUuid(hostUuidA);
+            hostByUuid(hostUuidB);
+            partitions.add(Set.of(hostUuidA, hostUuidB));
+            changed();
+        }
+    }
+
+    /** Removes every partition. */
+    public void heal() {
+        synchronized (lock) {
+            partitions.clear();
+            changed();
+        }
+    }
+
+    /** Whether a request from {@code fromAddress} (a host's address) to the endpoint of {@code toHostUuid} is dropped. */
+    public boolean blocks(String fromAddress, String toHostUuid) {
+        if (fromAddress == null) return false;
+        synchronized (lock) {
+            for (SimHost from : hosts.values()) {
+                if (from.address.equals(fromAddress) && partitioned(from.uuid, toHostUuid)) return true;
+            }
+            return false;
+        }
+    }
+
+    /** While true the master stops pushing DB backups, so a host promoted later loads stale state (§3.3). */
+    public void dropDbPush(boolean drop) {
+        synchronized (lock) {
+            dropDbPush = drop;
+        }
+    }
+
+    /** Pushes the master's DB to every host it can reach now, as the periodic push would (ignores dropDbPush). */
+    public void pushDbBackupNow() {
+        synchronized (lock) {
+            pushDb();
+        }
+    }
+
+    /** pool_db_sync_interval: how often the master pushes its DB to each host (real xapi: 300 s). Default 1 s. */
+    public void setDbSyncInterval(Duration interval) {
+        synchronized (lock) {
+            dbSyncInterval = interval;
+            nextDbPush = Instant.now().plus(interval);
+        }
+    }
+
+    /** host_assumed_dead_interval: the master sets live=false after this long without a heartbeat. Default 600 s. */
+    public void setHostAssumedDeadInterval(Duration interval) {
+        synchronized (lock) {
+            hostAssumedDeadInterval = interval;
+        }
+    }
+
+    /** How long a slave's DB-needing call waits for an unreachable master before INTERNAL_ERROR. Default 10 min. */
+    public void setSlaveDbWaitMax(Duration max) {
+        synchronized (lock) {
+            slaveDbWaitMax = max;
+        }
+    }
+
+    /** How long a hung or partition-blocked request waits before it is answered anyway. Default 10 min. */
+    public void setHangMax(Duration max) {
+        synchronized (lock) {
+            hangMax = max;
+        }
+    }
+
+    /**
+     * The documented legacy behaviour (§3.2): a slave that cannot reach its master for {@code after}
+     * enters emergency mode with INTERNAL_ERROR instead of blocking forever; null restores the current
+     * xapi behaviour (retry forever).
+     */
+    public void legacyEmergencyAfter(Duration after) {
+        synchronized (lock) {
+            legacyEmergencyAfter = after;
+        }
+    }
+
+    /** Forces emergency mode with the given stored error (§3.2 list), until {@link #clearEmergencyMode}. */
+    public void forceEmergencyMode(String hostUuid, String code, String... params) {
+        synchronized (lock) {
+            SimHost h = hostByUuid(hostUuid);
+            List<String> d = new ArrayList<>(List.of(params));
+            d.add(0, code);
+            h.emergencyMode = true;
+            h.emergencyForced = true;
+            h.emergencyError = List.copyOf(d);
+            changed();
+        }
+    }
+
+    public void clearEmergencyMode(String hostUuid) {
+        synchronized (lock) {
+            SimHost h = hostByUuid(hostUuid);
+            h.emergencyMode = false;
+            h.emergencyForced = false;
+            changed();
         }
     }
 
     // ---------------------------------------------------------------- observation
+
+    public boolean isInEmergencyMode(String hostUuid) {
+        return readHost(hostUuid, h -> h.emergencyMode);
+    }
+
+    public boolean isXapiHung(String hostUuid) {
+        return readHost(hostUuid, h -> h.hung);
+    }
+
+    /** When the VM's last successful start began, or null. */
+    public Instant vmLastStartedAt(String vmUuid) {
+        return readVm(vmUuid, vm -> vm.lastStartedAt);
+    }
+
+    /** The current DB generation (the first half of an event.from token). */
+    public long dbGeneration() {
+        synchronized (lock) {
+            commit();
+            return generation;
+        }
+    }
 
     public boolean isPoweredOn(String hostUuid) {
         return readHost(hostUuid, h -> h.poweredOn);
@@ -296,16 +566,211 @@ public final class SimPool {
         return nextDomid++;
     }
 
+    SimHost findHostByAddress(String address) {
+        for (SimHost h : hosts.values()) {
+            if (h.address.equals(address)) return h;
+        }
+        return null;
+    }
+
+    /** The host pool.master points at in the DB. */
+    SimHost master() {
+        return hosts.get(masterRef);
+    }
+
+    void setLive(SimHost h, boolean live) {
+        if (h.live != live) h.metricsUpdated = Instant.now();
+        h.live = live;
+    }
+
+    boolean partitioned(String hostUuidA, String hostUuidB) {
+        return !hostUuidA.equals(hostUuidB) && partitions.contains(Set.of(hostUuidA, hostUuidB));
+    }
+
+    /** Whether {@code from}'s xapi can get an answer from {@code to}'s xapi right now. */
+    boolean reachable(SimHost from, SimHost to) {
+        return to.answers() && !to.hung && !partitioned(from.uuid, to.uuid);
+    }
+
+    /** A slave's master connection: the host at its pool.conf address, up, master, and reachable. */
+    boolean masterReachableFrom(SimHost h) {
+        SimHost m = findHostByAddress(h.role.masterAddress());
+        return m != null && m.role.master() && reachable(h, m);
+    }
+
+    /**
+     * Blocks the calling thread (which holds the pool lock; waiting releases it) until {@code done}
+     * holds or {@code max} passes; false on timeout. If the host's xapi stops meanwhile the call dies.
+     */
+    boolean awaitLocked(SimHost self, BooleanSupplier done, Duration max) {
+        long generationAtStart = self.bootGeneration;
+        long deadline = System.nanoTime() + max.toNanos();
+        while (!done.getAsBoolean()) {
+            if (self.bootGeneration != generationAtStart) {
+                throw new XapiFailure("INTERNAL_ERROR", "xapi on " + self.name + " stopped");
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) return false;
+            try {
+                lock.wait(Math.max(1, Math.min(TICK_MS, TimeUnit.NANOSECONDS.toMillis(left))));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new XapiFailure("INTERNAL_ERROR", "interrupted");
+            }
+        }
+        return true;
+    }
+
+    Duration slaveDbWaitMax() {
+        return slaveDbWaitMax;
+    }
+
+    /**
+     * Fault injection at the endpoint, before the call is dispatched: a hung xapi or a partition
+     * between the caller's host and this one holds the request unanswered; then injected latency.
+     */
+    void beforeCall(String hostUuid, String callerAddress) {
+        Duration delay;
+        synchronized (lock) {
+            SimHost self = hostByUuid(hostUuid);
+            awaitLocked(self, () -> !self.hung && !blocksLocked(callerAddress, hostUuid), hangMax);
+            delay = slow.getOrDefault(hostUuid, slow.getOrDefault(ALL_HOSTS, Duration.ZERO));
+        }
+        if (!delay.isZero()) {
+            try {
+                Thread.sleep(delay.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private boolean blocksLocked(String fromAddress, String toHostUuid) {
+        if (fromAddress == null) return false;
+        SimHost from = findHostByAddress(fromAddress);
+        return from != null && partitioned(from.uuid, toHostUuid);
+    }
+
+    /** An injected failure for this call, consuming one of its remaining uses; caller holds the lock. */
+    List<String> injectedFailure(String hostUuid, String method) {
+        for (FailRule r : failRules) {
+            if (r.remaining > 0 && r.method.equals(method) && (r.host.equals(ALL_HOSTS) || r.host.equals(hostUuid))) {
+                r.remaining--;
+                return r.description;
+            }
+        }
+        return null;
+    }
+
+    /** Records DB changes as events and wakes blocked callers. Caller holds the pool lock. */
+    void changed() {
+        commit();
+        lock.notifyAll();
+    }
+
+    /** Diffs every record against the last seen one; one generation per created, changed or deleted object. */
+    void commit() {
+        Map<String, Object[]> now = SimRecords.all(this);
+        for (Map.Entry<String, Object[]> e : now.entrySet()) {
+            String cls = (String) e.getValue()[0];
+            @SuppressWarnings("unchecked")
+            Map<String, Object> record = (Map<String, Object>) e.getValue()[1];
+            Tracked t = tracked.get(e.getKey());
+            if (t == null || t.deleted != 0) {
+                t = new Tracked(cls, e.getKey());
+                t.created = t.modified = ++generation;
+                t.snapshot = record;
+                tracked.put(t.ref, t);
+            } else if (!t.snapshot.equals(record)) {
+                t.modified = ++generation;
+                t.snapshot = record;
+            }
+        }
+        for (Tracked t : tracked.values()) {
+            if (t.deleted == 0 && !now.containsKey(t.ref)) t.deleted = ++generation;
+        }
+    }
+
+    long generation() {
+        return generation;
+    }
+
+    /** The periodic work of the pool: heartbeats and liveness, slave master connections, DB pushes, events. */
+    private void tick() {
+        synchronized (lock) {
+            Instant now = Instant.now();
+            SimHost m = master();
+            boolean masterUp = m != null && m.answers() && m.role.master() && !m.hung;
+            for (SimHost h : hosts.values()) {
+                if (masterUp && h != m) {
+                    if (reachable(m, h)) {
+                        h.lastHeartbeat = now;
+                    } else if (h.live && Duration.between(h.lastHeartbeat, now).compareTo(hostAssumedDeadInterval) >= 0) {
+                        setLive(h, false); // db_gc.ml: no heartbeat for host_assumed_dead_interval
+                    }
+                }
+                if (!h.answers() || h.role.master()) {
+                    h.masterLostSince = null;
+                    continue;
+                }
+                if (masterReachableFrom(h)) {
+                    h.masterLostSince = null;
+                    // pool.hello succeeds: leave emergency mode.
+                    if (h.emergencyMode && !h.emergencyForced) h.emergencyMode = false;
+                } else {
+                    if (h.masterLostSince == null) h.masterLostSince = now;
+                    if (legacyEmergencyAfter != null && !h.emergencyMode
+                            && Duration.between(h.masterLostSince, now).compareTo(legacyEmergencyAfter) >= 0) {
+                        enterEmergency(h);
+                    }
+                }
+            }
+            if (!now.isBefore(nextDbPush)) {
+                nextDbPush = now.plus(dbSyncInterval);
+                if (!dropDbPush) pushDb();
+            }
+            changed();
+        }
+    }
+
+    private void enterEmergency(SimHost h) {
+        h.emergencyMode = true;
+        h.emergencyForced = false;
+        h.emergencyError = List.of("INTERNAL_ERROR", "Connection to master " + h.role.masterAddress() + " failed");
+    }
+
+    /** pool_db_backup.ml: the running master copies its DB to itself and every host it can reach. */
+    private void pushDb() {
+        SimHost m = master();
+        if (m == null || !m.answers() || !m.role.master() || m.hung) return;
+        DbImage image = DbImage.capture(this);
+        for (SimHost h : hosts.values()) {
+            if (h == m || reachable(m, h)) h.backup = image;
+        }
+    }
+
+    /** pool.emergency_reset_master: repoint a slave at {@code masterAddress} and restart its xapi after the fuse. */
+    void scheduleResetMaster(SimHost h, String masterAddress) {
+        h.configuredRole = HostRole.slaveOf(masterAddress);
+        scheduleFuse(h);
+    }
+
     /**
      * pool.emergency_transition_to_master: pool.conf says master at once; after the fuse xapi
      * goes down, and after the restart time it comes back as master.
      */
     void scheduleTransitionToMaster(SimHost h) {
         h.configuredRole = HostRole.coordinator();
-        long generation = h.bootGeneration;
+        h.loadBackupOnStart = true;
+        scheduleFuse(h);
+    }
+
+    private void scheduleFuse(SimHost h) {
+        long bootGeneration = h.bootGeneration;
         scheduler.schedule(() -> guarded(() -> {
             synchronized (lock) {
-                if (h.bootGeneration == generation && h.answers()) beginRestart(h, generation);
+                if (h.bootGeneration == bootGeneration && h.answers()) beginRestart(h, bootGeneration);
+                changed();
             }
         }), spec.fuse().toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -318,6 +783,7 @@ public final class SimPool {
         scheduler.schedule(() -> guarded(() -> {
             synchronized (lock) {
                 if (h.bootGeneration == restartGeneration && h.poweredOn) startXapi(h);
+                changed();
             }
         }), down.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -336,27 +802,69 @@ public final class SimPool {
     private void stopXapi(SimHost h) {
         if (!h.xapiUp) return;
         h.xapiUp = false;
+        h.hung = false;
         sessions.values().removeIf(s -> s.local() && s.hostUuid().equals(h.uuid));
-        if (h.role.master()) sessions.values().removeIf(s -> !s.local());
+        if (h.role.master()) {
+            sessions.values().removeIf(s -> !s.local());
+            tasks.clear();
+        }
         for (EndpointControl c : endpoints) c.endpointDown(h.uuid);
+    }
+
+    /**
+     * §3.3 step 3: the new master's DB is its last backup. VMs it runs itself are resynced from its own
+     * domains; everything else (other hosts' VMs, enabled, live, other_config) is as old as the backup.
+     */
+    private void loadBackup(SimHost h) {
+        DbImage b = h.backup;
+        if (b == null) return;
+        Map<String, SimVm> current = new LinkedHashMap<>(vms);
+        vms.clear();
+        for (SimVm old : b.vms().values()) {
+            SimVm cur = current.get(old.ref);
+            boolean local = cur != null && (cur.residentOn.equals(h.ref) || old.residentOn.equals(h.ref));
+            vms.put(old.ref, local ? cur : old.copy());
+        }
+        poolOtherConfig.clear();
+        poolOtherConfig.putAll(b.poolOtherConfig());
+        for (SimHost o : hosts.values()) {
+            DbImage.HostRow row = b.hosts().get(o.ref);
+            if (row == null) continue;
+            o.enabled = row.enabled();
+            setLive(o, row.live());
+            o.otherConfig.clear();
+            o.otherConfig.putAll(row.otherConfig());
+        }
     }
 
     private void startXapi(SimHost h) {
         if (h.configuredRole.master()) {
             SimHost other = hosts.values().stream()
-                    .filter(o -> o != h && o.answers() && o.role.master()).findFirst().orElse(null);
+                    .filter(o -> o != h && reachable(h, o) && o.role.master()).findFirst().orElse(null);
             if (other != null) {
                 // check_no_other_masters: another host answers as master, so become its slave.
                 h.configuredRole = HostRole.slaveOf(other.address);
             }
         }
         h.role = h.configuredRole;
+        h.emergencyMode = false;
+        h.emergencyForced = false;
+        h.masterLostSince = null;
         if (h.role.master()) {
-            // dbsync_master: pool.master := self, self live; sessions are not persisted.
+            if (h.loadBackupOnStart) loadBackup(h);
+            // dbsync_master: pool.master := self, self live; sessions and tasks are not persisted.
             masterRef = h.ref;
-            h.live = true;
+            setLive(h, true);
             sessions.values().removeIf(s -> !s.local());
+            tasks.clear();
+            // The heartbeat timers start now (§4.3 step 7): hosts stay live for host_assumed_dead_interval.
+            Instant now = Instant.now();
+            for (SimHost o : hosts.values()) o.lastHeartbeat = now;
+        } else if (!masterReachableFrom(h)) {
+            // A slave that starts without completing pool.hello runs in emergency mode (§3.2).
+            enterEmergency(h);
         }
+        h.loadBackupOnStart = false;
         h.xapiUp = true;
         for (EndpointControl c : endpoints) c.endpointUp(h.uuid, h.address);
     }

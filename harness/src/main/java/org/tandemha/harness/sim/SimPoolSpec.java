@@ -14,11 +14,13 @@ import java.util.Set;
  *                           (10 s on a real host)
  * @param xapiRestart        how long a restarting host's endpoint refuses connections
  * @param authFailureDelay   delay before SESSION_AUTHENTICATION_FAILED (5 s on a real host)
+ * @param appliances         VM_appliances (§2.5); each names its member VMs by uuid
  */
 public record SimPoolSpec(String poolUuid, String poolName, List<HostSpec> hosts, String masterUuid,
                           List<VmSpec> vms, Map<String, String> poolOtherConfig,
                           String username, String password,
-                          Duration fuse, Duration xapiRestart, Duration authFailureDelay) {
+                          Duration fuse, Duration xapiRestart, Duration authFailureDelay,
+                          List<ApplianceSpec> appliances) {
 
     public SimPoolSpec {
         Objects.requireNonNull(poolUuid, "poolUuid");
@@ -31,6 +33,7 @@ public record SimPoolSpec(String poolUuid, String poolName, List<HostSpec> hosts
         Objects.requireNonNull(fuse, "fuse");
         Objects.requireNonNull(xapiRestart, "xapiRestart");
         Objects.requireNonNull(authFailureDelay, "authFailureDelay");
+        appliances = appliances == null ? List.of() : List.copyOf(appliances);
         Set<String> hostUuids = new HashSet<>();
         Set<String> addresses = new HashSet<>();
         for (HostSpec h : hosts) {
@@ -45,6 +48,24 @@ public record SimPoolSpec(String poolUuid, String poolName, List<HostSpec> hosts
                 throw new IllegalArgumentException("VM " + vm.uuid() + " resident on unknown host " + vm.residentOnHostUuid());
             }
         }
+        Set<String> appUuids = new HashSet<>();
+        Set<String> members = new HashSet<>();
+        for (ApplianceSpec a : appliances) {
+            if (!appUuids.add(a.uuid())) throw new IllegalArgumentException("duplicate appliance uuid " + a.uuid());
+            for (String vm : a.vmUuids()) {
+                if (!vmUuids.contains(vm)) throw new IllegalArgumentException("appliance " + a.uuid() + " names unknown VM " + vm);
+                if (!members.add(vm)) throw new IllegalArgumentException("VM " + vm + " is in two appliances");
+            }
+        }
+    }
+
+    /** Same as the canonical constructor with no appliances. */
+    public SimPoolSpec(String poolUuid, String poolName, List<HostSpec> hosts, String masterUuid,
+                       List<VmSpec> vms, Map<String, String> poolOtherConfig,
+                       String username, String password, Duration fuse, Duration xapiRestart,
+                       Duration authFailureDelay) {
+        this(poolUuid, poolName, hosts, masterUuid, vms, poolOtherConfig, username, password,
+                fuse, xapiRestart, authFailureDelay, List.of());
     }
 
     /**
@@ -55,10 +76,11 @@ public record SimPoolSpec(String poolUuid, String poolName, List<HostSpec> hosts
      *  "vms": [{"uuid": "...", "name": "web-01", "powerState": "Running", "residentOnHostUuid": "...",
      *           "otherConfig": {"ha.group": "gold"}, "order": 0, "startDelay": 0}],
      *  "poolOtherConfig": {}, "username": "root", "password": "secret",
-     *  "fuse": "PT10S", "xapiRestart": "PT5S", "authFailureDelay": "PT0S"}
+     *  "fuse": "PT10S", "xapiRestart": "PT5S", "authFailureDelay": "PT0S",
+     *  "appliances": [{"uuid": "...", "name": "app", "vmUuids": ["..."]}]}
      * </pre>
      * Durations are ISO-8601 strings or numbers of seconds; vms, poolOtherConfig, otherConfig,
-     * order, startDelay and authFailureDelay may be omitted.
+     * order, startDelay, authFailureDelay and appliances may be omitted.
      */
     public static SimPoolSpec parse(String json) {
         Map<String, Object> root = object(JsonText.parse(json), "spec");
@@ -74,10 +96,18 @@ public record SimPoolSpec(String poolUuid, String poolName, List<HostSpec> hosts
                     (String) v.get("residentOnHostUuid"), stringMap(v.get("otherConfig")),
                     number(v.getOrDefault("order", 0L)), number(v.getOrDefault("startDelay", 0L))));
         }
+        List<ApplianceSpec> appliances = new java.util.ArrayList<>();
+        for (Object o : list(root.getOrDefault("appliances", List.of()), "appliances")) {
+            Map<String, Object> a = object(o, "appliance");
+            List<String> members = new java.util.ArrayList<>();
+            for (Object m : list(a.getOrDefault("vmUuids", List.of()), "vmUuids")) members.add(String.valueOf(m));
+            appliances.add(new ApplianceSpec(text(a, "uuid"), text(a, "name"), members));
+        }
         return new SimPoolSpec(text(root, "poolUuid"), text(root, "poolName"), hosts, text(root, "masterUuid"),
                 vms, stringMap(root.get("poolOtherConfig")), text(root, "username"), text(root, "password"),
                 duration(root.get("fuse"), "fuse"), duration(root.get("xapiRestart"), "xapiRestart"),
-                root.containsKey("authFailureDelay") ? duration(root.get("authFailureDelay"), "authFailureDelay") : Duration.ZERO);
+                root.containsKey("authFailureDelay") ? duration(root.get("authFailureDelay"), "authFailureDelay") : Duration.ZERO,
+                appliances);
     }
 
     @SuppressWarnings("unchecked")

@@ -3,15 +3,43 @@ package org.tandemha.harness.sim;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.Future;
+import java.util.function.Supplier;
 
 /**
- * The XAPI method table and the dispatch rules of §1.4: parameter count first, then the session
- * check, then the implementation. Every call runs under the pool lock; sleeps run after it is released.
+ * The XAPI method table and the dispatch rules of §1.4: emergency mode first, then the parameter
+ * count, the async check, a slave's wait for its master's DB (§3.2), the session check, injected
+ * failures, and the implementation (sync, or in the background for {@code Async.*} with a task, §2.6).
+ * Handlers run under the pool lock; sleeps and the parallel starts of VM_appliance.start run after it
+ * is released; blocking handlers (event.from, slave DB waits) wait on the lock's monitor, releasing it.
  */
 final class XapiCalls {
+
+    /** Calls xapi serves in emergency mode (§3.2, datamodel.ml emergency_calls); they need no master DB. */
+    static final Set<String> EMERGENCY_CALLS = Set.of(
+            "pool.emergency_reset_master", "pool.emergency_transition_to_master", "pool.is_slave",
+            "session.slave_local_login", "session.slave_local_login_with_password", "session.local_logout",
+            "host.propose_new_master", "host.commit_new_master", "host.abort_new_master",
+            "host.local_assert_healthy", "host.signal_networking_change", "host.local_management_reconfigure",
+            "host.ha_xapi_healthcheck", "host.emergency_ha_disable", "host.management_disable",
+            "host.get_system_status_capabilities", "host.is_in_emergency_mode", "host.shutdown_agent");
+
+    /** Calls a slave answers without its master: the emergency calls, the pool.conf login check, the method list. */
+    private static final Set<String> NO_MASTER_DB = union(EMERGENCY_CALLS,
+            Set.of("session.login_with_password", "system.listMethods"));
+
+    /** [`Session]-flagged messages besides session.*, event.*, task.* (datamodel.ml no_async_messages_for). */
+    private static final Set<String> NO_ASYNC = Set.of(
+            "pool.emergency_transition_to_master", "pool.emergency_reset_master", "host.is_in_emergency_mode",
+            "system.listMethods");
+
+    private static final String ASYNC = "Async.";
 
     /** Per-call state a handler can use; {@code self} is the host whose endpoint received the call. */
     static final class Ctx {
@@ -20,6 +48,10 @@ final class XapiCalls {
         Duration sleepAfter = Duration.ZERO;
         /** Raised only after {@link #sleepAfter}, e.g. the deliberate auth-failure delay. */
         XapiFailure failAfterSleep;
+        /** Work to run after the pool lock is released; its value replaces the handler's. */
+        Supplier<Object> outsideLock;
+        /** The task of an Async call, or null. */
+        String taskRef;
 
         Ctx(SimHost self) {
             this.self = self;
@@ -45,7 +77,18 @@ final class XapiCalls {
         registerPool();
         registerHost();
         registerVm();
+        registerAppliance();
+        registerTask();
+        registerEvent();
+        methods.put("system.listMethods", new Method("system.listMethods", false, 0, 0,
+                (ctx, a) -> new ArrayList<>(new java.util.TreeSet<>(methods.keySet()))));
         for (Method m : methods.values()) alternativeNames.put(m.name().replace('.', '_'), m);
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> u = new java.util.HashSet<>(a);
+        u.addAll(b);
+        return Set.copyOf(u);
     }
 
     /**
@@ -68,31 +111,29 @@ final class XapiCalls {
 
     /** Runs one call on the endpoint of {@code hostUuid}. */
     Outcome dispatch(String hostUuid, String methodName, List<Object> params) {
-        String address;
-        Ctx ctx;
-        Object value;
+        return dispatch(hostUuid, methodName, params, null);
+    }
+
+    /**
+     * Runs one call on the endpoint of {@code hostUuid}, received from {@code callerAddress} (the TCP
+     * source address, or null if unknown): a hung xapi, or a partition between the caller's host and
+     * this one, holds the request unanswered first (see {@link SimPool#blocks}).
+     */
+    Outcome dispatch(String hostUuid, String methodName, List<Object> params, String callerAddress) {
+        String address = pool.hostAddress(hostUuid);
         try {
-            synchronized (pool.lock()) {
-                SimHost self = pool.hostByUuid(hostUuid);
-                address = self.address;
-                ctx = new Ctx(self);
-                value = invokeLocked(ctx, methodName, params);
-            }
+            pool.beforeCall(hostUuid, callerAddress);
+            Object value = invoke(hostUuid, methodName, params);
+            pool.recordCall(address, methodName, "Success");
+            return Outcome.success(value);
         } catch (XapiFailure f) {
-            pool.recordCall(pool.hostAddress(hostUuid), methodName, f.code());
+            pool.recordCall(address, methodName, f.code());
             return Outcome.failure(f.description());
         } catch (RuntimeException e) {
             // exnHelper.ml: anything unexpected surfaces as INTERNAL_ERROR with the printed exception.
-            pool.recordCall(pool.hostAddress(hostUuid), methodName, "INTERNAL_ERROR");
+            pool.recordCall(address, methodName, "INTERNAL_ERROR");
             return Outcome.failure(List.of("INTERNAL_ERROR", e.toString()));
         }
-        if (!ctx.sleepAfter.isZero()) sleep(ctx.sleepAfter);
-        if (ctx.failAfterSleep != null) {
-            pool.recordCall(address, methodName, ctx.failAfterSleep.code());
-            return Outcome.failure(ctx.failAfterSleep.description());
-        }
-        pool.recordCall(address, methodName, "Success");
-        return Outcome.success(value);
     }
 
     private static void sleep(Duration d) {
@@ -104,24 +145,302 @@ final class XapiCalls {
         }
     }
 
-    private Object invokeLocked(Ctx ctx, String name, List<Object> params) {
+    private Method lookup(String name) {
         Method m = methods.get(name);
-        if (m == null) m = alternativeNames.get(name);
-        if (m == null) {
-            if (!params.isEmpty()) ctx.session = checkSession(ctx.self, params.get(0));
-            throw new XapiFailure("MESSAGE_METHOD_UNKNOWN", name);
+        return m != null ? m : alternativeNames.get(name);
+    }
+
+    private Object invoke(String hostUuid, String name, List<Object> params) {
+        SimHost self;
+        Method m;
+        List<Object> args;
+        SimPool.SimSession session = null;
+        boolean async = name.startsWith(ASYNC);
+        synchronized (pool.lock()) {
+            self = pool.hostByUuid(hostUuid);
+            String baseName = async ? name.substring(ASYNC.length()) : name;
+            // api_server.ml: in emergency mode everything but the emergency calls gets the stored error.
+            if (self.emergencyMode && !EMERGENCY_CALLS.contains(baseName)) {
+                List<String> e = self.emergencyError;
+                throw new XapiFailure(e.get(0), e.subList(1, e.size()).toArray(new String[0]));
+            }
+            m = lookup(baseName);
+            if (m == null) {
+                if (!params.isEmpty()) {
+                    awaitMasterDb(self, name);
+                    checkSession(self, params.get(0));
+                }
+                throw new XapiFailure("MESSAGE_METHOD_UNKNOWN", name);
+            }
+            int received = params.size() - (m.takesSession() ? 1 : 0);
+            if (received < m.arity() || received > m.arity() + m.defaulted()) {
+                throw new XapiFailure("MESSAGE_PARAMETER_COUNT_MISMATCH", m.name(),
+                        Integer.toString(m.arity()), Integer.toString(Math.max(received, 0)));
+            }
+            if (async && !asyncCapable(m)) {
+                // gen_api.ml response_of_fault
+                throw new XapiFailure("Fault", "No async mode for this operation (rpc: " + m.name() + ")");
+            }
+            // §3.2: a slave's DB reads and writes go to its master; with the master unreachable they block.
+            if (!NO_MASTER_DB.contains(m.name())) awaitMasterDb(self, m.name());
+            args = params;
+            if (m.takesSession()) {
+                session = checkSession(self, params.get(0));
+                args = params.subList(1, params.size());
+            }
+            if (async) return startTask(self, session, m, List.copyOf(args));
         }
-        int received = params.size() - (m.takesSession() ? 1 : 0);
-        if (received < m.arity() || received > m.arity() + m.defaulted()) {
-            throw new XapiFailure("MESSAGE_PARAMETER_COUNT_MISMATCH", m.name(),
-                    Integer.toString(m.arity()), Integer.toString(Math.max(received, 0)));
+        return execute(self, session, m, args, null);
+    }
+
+    private static boolean asyncCapable(Method m) {
+        String n = m.name();
+        return m.takesSession() && !n.startsWith("session.") && !n.startsWith("event.") && !n.startsWith("task.")
+                && !NO_ASYNC.contains(n);
+    }
+
+    /** Blocks (bounded) until a slave can reach its master; caller holds the lock. */
+    private void awaitMasterDb(SimHost self, String name) {
+        if (self.role.master()) return;
+        boolean ok = pool.awaitLocked(self, () -> pool.masterReachableFrom(self) || self.emergencyMode,
+                pool.slaveDbWaitMax());
+        if (self.emergencyMode && !EMERGENCY_CALLS.contains(name)) {
+            List<String> e = self.emergencyError;
+            throw new XapiFailure(e.get(0), e.subList(1, e.size()).toArray(new String[0]));
         }
-        List<Object> args = params;
-        if (m.takesSession()) {
-            ctx.session = checkSession(ctx.self, params.get(0));
-            args = params.subList(1, params.size());
+        if (!ok) {
+            throw new XapiFailure("INTERNAL_ERROR",
+                    "Master_connection.Goto_handler: no answer from the master at " + self.role.masterAddress());
         }
-        return m.handler().handle(ctx, args);
+    }
+
+    /**
+     * The implementation step: injected failures, the handler under the lock, then its outside-lock
+     * work and sleeps. Returns the value or throws the XapiFailure.
+     */
+    private Object execute(SimHost self, SimPool.SimSession session, Method m, List<Object> args, String taskRef) {
+        Ctx ctx = new Ctx(self);
+        ctx.session = session;
+        ctx.taskRef = taskRef;
+        Object value;
+        synchronized (pool.lock()) {
+            try {
+                List<String> injected = pool.injectedFailure(self.uuid, m.name());
+                if (injected != null) {
+                    throw new XapiFailure(injected.get(0), injected.subList(1, injected.size()).toArray(new String[0]));
+                }
+                value = m.handler().handle(ctx, args);
+            } finally {
+                pool.changed();
+            }
+        }
+        if (ctx.outsideLock != null) value = ctx.outsideLock.get();
+        if (!ctx.sleepAfter.isZero()) sleep(ctx.sleepAfter);
+        if (ctx.failAfterSleep != null) throw ctx.failAfterSleep;
+        return value;
+    }
+
+    // ---------------------------------------------------------------- Async.* and task (§2.6)
+
+    /** Creates the task (pending) and runs the call in the background; caller holds the lock. */
+    private String startTask(SimHost self, SimPool.SimSession session, Method m, List<Object> args) {
+        SimHost master = pool.master();
+        SimTask task = new SimTask(SimPool.newRef(), ASYNC + m.name(), master == null ? SimPool.NULL_REF : master.ref, Instant.now());
+        pool.tasks.put(task.ref, task);
+        pool.changed();
+        pool.background.submit(() -> {
+            Object value = null;
+            List<String> error = null;
+            try {
+                value = execute(self, session, m, args, task.ref);
+            } catch (XapiFailure f) {
+                error = f.description();
+            } catch (RuntimeException e) {
+                error = List.of("INTERNAL_ERROR", e.toString());
+            }
+            synchronized (pool.lock()) {
+                if (pool.tasks.get(task.ref) != task) return; // lost with a master restart, or destroyed
+                task.finished = Instant.now();
+                if (task.cancelRequested) {
+                    task.status = "cancelled";
+                    task.errorInfo = List.of("TASK_CANCELLED", task.ref);
+                } else if (error == null) {
+                    task.status = "success";
+                    task.progress = 1.0;
+                    task.result = xmlValue(value);
+                } else {
+                    task.status = "failure";
+                    task.errorInfo = error;
+                }
+                pool.changed();
+            }
+        });
+        return task.ref;
+    }
+
+    /** task.result holds the XML-RPC serialisation of the value: "<value></value>" for void (§2.6). */
+    static String xmlValue(Object v) {
+        StringBuilder sb = new StringBuilder();
+        appendXml(sb, v);
+        return sb.toString();
+    }
+
+    private static void appendXml(StringBuilder sb, Object v) {
+        if (v == null || v instanceof String) {
+            sb.append("<value>").append(escape(v == null ? "" : (String) v)).append("</value>");
+        } else if (v instanceof Boolean b) {
+            sb.append("<value><boolean>").append(b ? '1' : '0').append("</boolean></value>");
+        } else if (v instanceof Double d) {
+            sb.append("<value><double>").append(d).append("</double></value>");
+        } else if (v instanceof Map<?, ?> map) {
+            sb.append("<value><struct>");
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                sb.append("<member><name>").append(escape(String.valueOf(e.getKey()))).append("</name>");
+                appendXml(sb, e.getValue());
+                sb.append("</member>");
+            }
+            sb.append("</struct></value>");
+        } else if (v instanceof Collection<?> c) {
+            sb.append("<value><array><data>");
+            for (Object o : c) appendXml(sb, o);
+            sb.append("</data></array></value>");
+        } else {
+            sb.append("<value>").append(escape(String.valueOf(v))).append("</value>");
+        }
+    }
+
+    private static String escape(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    private SimTask task(Object ref) {
+        SimTask t = pool.tasks.get(str(ref));
+        if (t == null) throw new XapiFailure("HANDLE_INVALID", "task", str(ref));
+        return t;
+    }
+
+    private void registerTask() {
+        register("task.get_all", 0, (ctx, a) -> new ArrayList<>(pool.tasks.keySet()));
+        register("task.get_all_records", 0, (ctx, a) -> {
+            Map<String, Object> all = new LinkedHashMap<>();
+            for (SimTask t : pool.tasks.values()) all.put(t.ref, SimRecords.task(t));
+            return all;
+        });
+        register("task.get_record", 1, (ctx, a) -> SimRecords.task(task(a.get(0))));
+        register("task.get_status", 1, (ctx, a) -> task(a.get(0)).status);
+        register("task.get_result", 1, (ctx, a) -> task(a.get(0)).result);
+        register("task.get_error_info", 1, (ctx, a) -> List.copyOf(task(a.get(0)).errorInfo));
+        register("task.get_progress", 1, (ctx, a) -> task(a.get(0)).progress);
+        register("task.get_name_label", 1, (ctx, a) -> task(a.get(0)).nameLabel);
+        register("task.get_uuid", 1, (ctx, a) -> task(a.get(0)).uuid);
+        register("task.cancel", 1, (ctx, a) -> {
+            // Cooperative: a pending task ends as cancelled when its call returns; a finished one is unaffected.
+            SimTask t = task(a.get(0));
+            if (t.status.equals("pending")) {
+                t.cancelRequested = true;
+                t.status = "cancelling";
+            }
+            return "";
+        });
+        register("task.destroy", 1, (ctx, a) -> {
+            pool.tasks.remove(task(a.get(0)).ref);
+            return "";
+        });
+    }
+
+    // ---------------------------------------------------------------- event.from (§2.7)
+
+    private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("(\\d+),(\\d+)");
+
+    private void registerEvent() {
+        register("event.from", 3, (ctx, a) -> eventFrom(ctx, a.get(0), str(a.get(1)), a.get(2)));
+    }
+
+    private Object eventFrom(Ctx ctx, Object classesArg, String token, Object timeoutArg) {
+        long from;
+        if (token.isEmpty()) {
+            from = 0;
+        } else {
+            java.util.regex.Matcher tm = TOKEN.matcher(token.trim());
+            if (!tm.matches()) throw new XapiFailure("EVENT_FROM_TOKEN_PARSE_FAILURE", token);
+            try {
+                from = Long.parseLong(tm.group(1));
+            } catch (NumberFormatException e) {
+                throw new XapiFailure("EVENT_FROM_TOKEN_PARSE_FAILURE", token);
+            }
+        }
+        List<String> classes = new ArrayList<>();
+        if (classesArg instanceof Collection<?> c) {
+            for (Object o : c) classes.add(String.valueOf(o));
+        } else {
+            classes.add(String.valueOf(classesArg));
+        }
+        double timeout;
+        try {
+            timeout = timeoutArg instanceof Number n ? n.doubleValue() : Double.parseDouble(String.valueOf(timeoutArg));
+        } catch (NumberFormatException e) {
+            throw new XapiFailure("INTERNAL_ERROR", "timeout is not a float: " + timeoutArg);
+        }
+        Duration wait = Duration.ofMillis(Math.max(0, Math.round(timeout * 1000)));
+        List<Map<String, Object>> events = new ArrayList<>();
+        // Blocks until a matching change or the timeout; waiting releases the pool lock.
+        pool.awaitLocked(ctx.self, () -> {
+            pool.commit();
+            events.clear();
+            events.addAll(collectEvents(classes, from));
+            return !events.isEmpty();
+        }, wait);
+        Map<String, Object> counts = new LinkedHashMap<>();
+        // int32 counts: the only <i4> xapi emits (§1.2); Integer marks them for the codecs.
+        counts.put("pool", 1);
+        counts.put("host", pool.hosts.size());
+        counts.put("host_metrics", pool.hosts.size());
+        counts.put("vm", pool.vms.size());
+        counts.put("vm_appliance", pool.appliances.size());
+        counts.put("task", pool.tasks.size());
+        counts.put("message", 0);
+        Map<String, Object> batch = new LinkedHashMap<>();
+        batch.put("events", events);
+        batch.put("valid_ref_counts", counts);
+        batch.put("token", String.format("%020d,%020d", pool.generation(), 0L));
+        return batch;
+    }
+
+    /** xapi_event.ml collect_events: one event per matching object changed after {@code from}, oldest first. */
+    private List<Map<String, Object>> collectEvents(List<String> classes, long from) {
+        List<SimPool.Tracked> changed = new ArrayList<>();
+        for (SimPool.Tracked t : pool.tracked.values()) {
+            if (Math.max(t.modified, t.deleted) <= from || !subscribed(classes, t)) continue;
+            if (t.deleted != 0 && t.created > from) continue; // created and deleted within the window
+            changed.add(t);
+        }
+        changed.sort(java.util.Comparator.comparingLong(t -> Math.max(t.modified, t.deleted)));
+        List<Map<String, Object>> events = new ArrayList<>();
+        for (SimPool.Tracked t : changed) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            String op = t.deleted != 0 ? "del" : t.created > from ? "add" : "mod";
+            e.put("id", Long.toString(Math.max(t.modified, t.deleted)));
+            e.put("timestamp", "0.0");
+            e.put("class", t.cls);
+            e.put("operation", op);
+            e.put("ref", t.ref);
+            if (!op.equals("del")) e.put("snapshot", t.snapshot);
+            events.add(e);
+        }
+        return events;
+    }
+
+    private static boolean subscribed(List<String> classes, SimPool.Tracked t) {
+        for (String c : classes) {
+            if (c.equals("*")) return true;
+            int slash = c.indexOf('/');
+            if (slash < 0) {
+                if (c.equalsIgnoreCase(t.cls)) return true;
+            } else if (c.substring(0, slash).equalsIgnoreCase(t.cls) && c.substring(slash + 1).equals(t.ref)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** session_check.ml: unknown → SESSION_INVALID; a pool session on a slave → HOST_IS_SLAVE. */
@@ -194,10 +513,10 @@ final class XapiCalls {
 
     private void registerPool() {
         register("pool.get_all", 0, (ctx, a) -> List.of(pool.poolRef));
-        register("pool.get_all_records", 0, (ctx, a) -> Map.of(pool.poolRef, poolRecord()));
+        register("pool.get_all_records", 0, (ctx, a) -> Map.of(pool.poolRef, SimRecords.pool(pool)));
         register("pool.get_record", 1, (ctx, a) -> {
             checkPool(a.get(0));
-            return poolRecord();
+            return SimRecords.pool(pool);
         });
         register("pool.get_uuid", 1, (ctx, a) -> {
             checkPool(a.get(0));
@@ -225,14 +544,24 @@ final class XapiCalls {
             pool.scheduleTransitionToMaster(ctx.self);
             return "";
         });
+        register("pool.emergency_reset_master", 1, (ctx, a) -> {
+            String address = str(a.get(0));
+            if (!ctx.self.role.master() && address.equals(ctx.self.role.masterAddress())) return "";
+            pool.scheduleResetMaster(ctx.self, address);
+            return "";
+        });
         register("pool.recover_slaves", 0, (ctx, a) -> {
             if (!ctx.self.role.master()) throw new XapiFailure("HOST_IS_SLAVE", ctx.self.role.masterAddress());
             List<String> recovered = new ArrayList<>();
             for (SimHost h : pool.hosts.values()) {
-                // Dead hosts cannot be contacted; their failures are silently dropped.
-                if (h == ctx.self || !h.answers()) continue;
+                // Dead, hung or partitioned hosts cannot be contacted; their failures are silently dropped.
+                if (h == ctx.self || !pool.reachable(ctx.self, h)) continue;
                 h.role = HostRole.slaveOf(ctx.self.address);
                 h.configuredRole = h.role;
+                // It restarts, says pool.hello and is live again.
+                h.emergencyMode = false;
+                h.emergencyForced = false;
+                pool.setLive(h, true);
                 recovered.add(h.ref);
             }
             return recovered;
@@ -244,37 +573,16 @@ final class XapiCalls {
         if (!pool.poolRef.equals(str(ref))) throw new XapiFailure("HANDLE_INVALID", "pool", str(ref));
     }
 
-    private Map<String, Object> poolRecord() {
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("uuid", pool.poolUuid);
-        r.put("name_label", pool.poolName);
-        r.put("name_description", "");
-        r.put("master", pool.masterRef);
-        r.put("default_SR", SimPool.NULL_REF);
-        r.put("other_config", new LinkedHashMap<>(pool.poolOtherConfig));
-        r.put("ha_enabled", false);
-        r.put("ha_configuration", Map.of());
-        r.put("ha_statefiles", List.of());
-        r.put("ha_host_failures_to_tolerate", 0L);
-        r.put("ha_plan_exists_for", 0L);
-        r.put("ha_allow_overcommit", false);
-        r.put("ha_overcommitted", false);
-        r.put("allowed_operations", List.of());
-        r.put("current_operations", Map.of());
-        r.put("tags", List.of());
-        return r;
-    }
-
     // ---------------------------------------------------------------- host, host_metrics
 
     private void registerHost() {
         register("host.get_all", 0, (ctx, a) -> new ArrayList<>(pool.hosts.keySet()));
         register("host.get_all_records", 0, (ctx, a) -> {
             Map<String, Object> all = new LinkedHashMap<>();
-            for (SimHost h : pool.hosts.values()) all.put(h.ref, hostRecord(h));
+            for (SimHost h : pool.hosts.values()) all.put(h.ref, SimRecords.host(pool, h));
             return all;
         });
-        register("host.get_record", 1, (ctx, a) -> hostRecord(host(a.get(0))));
+        register("host.get_record", 1, (ctx, a) -> SimRecords.host(pool, host(a.get(0))));
         register("host.get_by_uuid", 1, (ctx, a) -> {
             SimHost h = pool.findHostByUuid(str(a.get(0)));
             if (h == null) throw new XapiFailure("UUID_INVALID", "host", str(a.get(0)));
@@ -285,7 +593,7 @@ final class XapiCalls {
         register("host.get_address", 1, (ctx, a) -> host(a.get(0)).address);
         register("host.get_enabled", 1, (ctx, a) -> host(a.get(0)).enabled);
         register("host.get_metrics", 1, (ctx, a) -> host(a.get(0)).metricsRef);
-        register("host.get_resident_VMs", 1, (ctx, a) -> residentVms(host(a.get(0))));
+        register("host.get_resident_VMs", 1, (ctx, a) -> SimRecords.residentVms(pool, host(a.get(0))));
         register("host.get_API_version_major", 1, (ctx, a) -> {
             host(a.get(0));
             return 2L;
@@ -294,12 +602,36 @@ final class XapiCalls {
             host(a.get(0));
             return 14L;
         });
-        register("host.is_in_emergency_mode", 0, (ctx, a) -> false);
+        register("host.is_in_emergency_mode", 0, (ctx, a) -> ctx.self.emergencyMode);
+        methods.put("host.disable", new Method("host.disable", true, 1, 1, (ctx, a) -> {
+            SimHost h = host(a.get(0));
+            forward(h);
+            h.enabled = false;
+            return "";
+        }));
+        register("host.enable", 1, (ctx, a) -> {
+            SimHost h = host(a.get(0));
+            forward(h);
+            h.enabled = true;
+            return "";
+        });
+        register("host.declare_dead", 1, (ctx, a) -> {
+            // xapi_host.ml declare_dead: contact the host first; then reset its guests and disable it in the DB.
+            SimHost h = host(a.get(0));
+            SimHost master = pool.master();
+            if (h == master || pool.reachable(master, h)) throw new XapiFailure("HOST_IS_LIVE", h.ref);
+            for (SimVm vm : pool.vms.values()) {
+                if (!vm.isControlDomain && vm.residentOn.equals(h.ref)) vm.markHalted();
+            }
+            h.enabled = false;
+            return "";
+        });
+        register("host_metrics.get_uuid", 1, (ctx, a) -> hostOfMetrics(a.get(0)).metricsUuid);
         register("host_metrics.get_live", 1, (ctx, a) -> hostOfMetrics(a.get(0)).live);
-        register("host_metrics.get_record", 1, (ctx, a) -> metricsRecord(hostOfMetrics(a.get(0))));
+        register("host_metrics.get_record", 1, (ctx, a) -> SimRecords.metrics(pool, hostOfMetrics(a.get(0))));
         register("host_metrics.get_all_records", 0, (ctx, a) -> {
             Map<String, Object> all = new LinkedHashMap<>();
-            for (SimHost h : pool.hosts.values()) all.put(h.metricsRef, metricsRecord(h));
+            for (SimHost h : pool.hosts.values()) all.put(h.metricsRef, SimRecords.metrics(pool, h));
             return all;
         });
     }
@@ -317,66 +649,29 @@ final class XapiCalls {
         throw new XapiFailure("HANDLE_INVALID", "host_metrics", str(ref));
     }
 
-    private List<String> residentVms(SimHost h) {
-        List<String> refs = new ArrayList<>();
-        for (SimVm vm : pool.vms.values()) {
-            if (vm.residentOn.equals(h.ref)) refs.add(vm.ref);
-        }
-        return refs;
-    }
-
-    private Map<String, Object> hostRecord(SimHost h) {
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("uuid", h.uuid);
-        r.put("name_label", h.name);
-        r.put("name_description", "");
-        r.put("hostname", h.name);
-        r.put("address", h.address);
-        r.put("enabled", h.enabled);
-        r.put("metrics", h.metricsRef);
-        r.put("other_config", new LinkedHashMap<>(h.otherConfig));
-        r.put("API_version_major", 2L);
-        r.put("API_version_minor", 14L);
-        r.put("API_version_vendor", "XenSource");
-        r.put("software_version", Map.of("product_version", "8.1.0", "product_brand", "XenServer (simulated)"));
-        r.put("resident_VMs", residentVms(h));
-        r.put("allowed_operations", List.of());
-        r.put("current_operations", Map.of());
-        r.put("tags", List.of());
-        return r;
-    }
-
-    private Map<String, Object> metricsRecord(SimHost h) {
-        long used = 0;
-        for (SimVm vm : pool.vms.values()) {
-            if (vm.residentOn.equals(h.ref)) used += vm.memoryStaticMax;
-        }
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("uuid", h.metricsUuid);
-        r.put("memory_total", h.memoryTotal);
-        r.put("memory_free", Math.max(0, h.memoryTotal - used));
-        r.put("live", h.live);
-        r.put("last_updated", Instant.now());
-        r.put("other_config", Map.of());
-        return r;
-    }
-
     // ---------------------------------------------------------------- VM
 
     private void registerVm() {
         register("VM.get_all", 0, (ctx, a) -> new ArrayList<>(pool.vms.keySet()));
         register("VM.get_all_records", 0, (ctx, a) -> {
             Map<String, Object> all = new LinkedHashMap<>();
-            for (SimVm vm : pool.vms.values()) all.put(vm.ref, vmRecord(vm));
+            for (SimVm vm : pool.vms.values()) all.put(vm.ref, SimRecords.vm(vm));
             return all;
         });
-        register("VM.get_record", 1, (ctx, a) -> vmRecord(vm(a.get(0))));
+        register("VM.get_record", 1, (ctx, a) -> SimRecords.vm(vm(a.get(0))));
         register("VM.get_by_uuid", 1, (ctx, a) -> {
             String uuid = str(a.get(0));
             for (SimVm vm : pool.vms.values()) {
                 if (vm.uuid.equals(uuid)) return vm.ref;
             }
             throw new XapiFailure("UUID_INVALID", "VM", uuid);
+        });
+        register("VM.get_by_name_label", 1, (ctx, a) -> {
+            List<String> refs = new ArrayList<>();
+            for (SimVm vm : pool.vms.values()) {
+                if (vm.name.equals(str(a.get(0)))) refs.add(vm.ref);
+            }
+            return refs;
         });
         register("VM.get_uuid", 1, (ctx, a) -> vm(a.get(0)).uuid);
         register("VM.get_name_label", 1, (ctx, a) -> vm(a.get(0)).name);
@@ -401,7 +696,7 @@ final class XapiCalls {
             checkStartable(vm);
             SimHost target = chooseHost(vm);
             // Forwarding to a host that is still live&&enabled but dead fails here (§3.3 step 7).
-            if (!target.answers()) throw new XapiFailure("CANNOT_CONTACT_HOST", target.ref);
+            forward(target);
             start(ctx, vm, target, bool(a.get(1)));
             return "";
         });
@@ -412,10 +707,33 @@ final class XapiCalls {
             // assert_can_boot_here: live first (no params), then enabled.
             if (!target.live) throw new XapiFailure("HOST_NOT_LIVE");
             if (!target.enabled) throw new XapiFailure("HOST_DISABLED", target.ref);
-            if (!target.answers()) throw new XapiFailure("CANNOT_CONTACT_HOST", target.ref);
+            forward(target);
             start(ctx, vm, target, bool(a.get(2)));
             return "";
         });
+        register("VM.hard_shutdown", 1, (ctx, a) -> {
+            SimVm vm = vm(a.get(0));
+            if (vm.powerState.equals("Halted")) {
+                throw new XapiFailure("VM_BAD_POWER_STATE", vm.ref, "paused, suspended, running", "halted");
+            }
+            SimHost h = pool.hosts.get(vm.residentOn);
+            if (h != null) forward(h); // a Suspended VM has no host and needs no forwarding
+            vm.markHalted();
+            vm.haAlwaysRun = false;
+            ctx.sleepAfter = Duration.ofSeconds(vm.shutdownDelay);
+            return "";
+        });
+    }
+
+    /**
+     * message_forwarding.ml do_op_on from the master: HOST_OFFLINE if the target is not live, then
+     * CANNOT_CONTACT_HOST if it cannot be reached (powered off, xapi down or hung, partitioned).
+     */
+    private void forward(SimHost target) {
+        SimHost master = pool.master();
+        if (target == master) return;
+        if (!target.live) throw new XapiFailure("HOST_OFFLINE", target.ref);
+        if (!pool.reachable(master, target)) throw new XapiFailure("CANNOT_CONTACT_HOST", target.ref);
     }
 
     private SimVm vm(Object ref) {
@@ -432,7 +750,7 @@ final class XapiCalls {
         if (active && h != null) {
             if (h.ref.equals(pool.masterRef)) throw new XapiFailure("DOMAIN_EXISTS", vm.ref);
             // The master probes the host with pool.is_slave; a failed contact counts as dead.
-            if (h.live && h.answers()) throw new XapiFailure("HOST_IS_LIVE", h.ref);
+            if (h.live && pool.reachable(pool.master(), h)) throw new XapiFailure("HOST_IS_LIVE", h.ref);
         }
         vm.markHalted();
     }
@@ -464,40 +782,110 @@ final class XapiCalls {
         vm.domid = pool.nextDomid();
         if ("restart".equals(vm.haRestartPriority)) vm.haAlwaysRun = true;
         vm.startCount++;
+        vm.lastStartedAt = Instant.now();
         // xapi sleeps start_delay before replying; done outside the lock.
         ctx.sleepAfter = Duration.ofSeconds(vm.startDelay);
     }
 
-    private Map<String, Object> vmRecord(SimVm vm) {
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("uuid", vm.uuid);
-        r.put("name_label", vm.name);
-        r.put("name_description", "");
-        r.put("power_state", vm.powerState);
-        r.put("resident_on", vm.residentOn);
-        r.put("affinity", vm.affinity);
-        r.put("is_control_domain", vm.isControlDomain);
-        r.put("is_a_template", vm.isTemplate);
-        r.put("is_a_snapshot", vm.isSnapshot);
-        r.put("other_config", new LinkedHashMap<>(vm.otherConfig));
-        r.put("appliance", SimPool.NULL_REF);
-        r.put("ha_restart_priority", vm.haRestartPriority);
-        r.put("ha_always_run", vm.haAlwaysRun);
-        r.put("order", vm.order);
-        r.put("start_delay", vm.startDelay);
-        r.put("shutdown_delay", vm.shutdownDelay);
-        r.put("domid", vm.domid);
-        r.put("memory_static_max", vm.memoryStaticMax);
-        r.put("memory_dynamic_max", vm.memoryStaticMax);
-        r.put("memory_static_min", vm.memoryStaticMax);
-        r.put("memory_dynamic_min", vm.memoryStaticMax);
-        r.put("HVM_shadow_multiplier", 1.0);
-        r.put("snapshot_time", Instant.EPOCH);
-        r.put("allowed_operations", List.of());
-        r.put("current_operations", Map.of());
-        r.put("blocked_operations", Map.of());
-        r.put("tags", List.of());
-        return r;
+    // ---------------------------------------------------------------- VM_appliance (§2.5)
+
+    private SimAppliance appliance(Object ref) {
+        SimAppliance app = pool.appliances.get(str(ref));
+        if (app == null) throw new XapiFailure("HANDLE_INVALID", "VM_appliance", str(ref));
+        return app;
+    }
+
+    private void registerAppliance() {
+        register("VM_appliance.get_all", 0, (ctx, a) -> new ArrayList<>(pool.appliances.keySet()));
+        register("VM_appliance.get_all_records", 0, (ctx, a) -> {
+            Map<String, Object> all = new LinkedHashMap<>();
+            for (SimAppliance app : pool.appliances.values()) all.put(app.ref, SimRecords.appliance(pool, app));
+            return all;
+        });
+        register("VM_appliance.get_record", 1, (ctx, a) -> SimRecords.appliance(pool, appliance(a.get(0))));
+        register("VM_appliance.get_by_uuid", 1, (ctx, a) -> {
+            for (SimAppliance app : pool.appliances.values()) {
+                if (app.uuid.equals(str(a.get(0)))) return app.ref;
+            }
+            throw new XapiFailure("UUID_INVALID", "VM_appliance", str(a.get(0)));
+        });
+        register("VM_appliance.get_VMs", 1, (ctx, a) -> SimRecords.applianceVms(pool, appliance(a.get(0))));
+        register("VM_appliance.start", 2, this::applianceStart);
+    }
+
+    /**
+     * xapi_vm_appliance.ml start: prechecks, then the VMs not yet in the target state grouped by
+     * {@code order} ascending, each group started in parallel (each VM.start sleeps its start_delay, which
+     * gates the next group); any VM not in the target state at the end → OPERATION_PARTIALLY_FAILED.
+     */
+    private Object applianceStart(Ctx ctx, List<Object> a) {
+        SimAppliance app = appliance(a.get(0));
+        boolean paused = bool(a.get(1));
+        if (!app.currentOperations.isEmpty()) {
+            Map.Entry<String, String> op = app.currentOperations.entrySet().iterator().next();
+            throw new XapiFailure("OTHER_OPERATION_IN_PROGRESS", "VM_appliance", app.ref, op.getValue(), op.getKey());
+        }
+        List<SimVm> members = new ArrayList<>();
+        for (SimVm vm : pool.vms.values()) {
+            if (vm.appliance.equals(app.ref)) members.add(vm);
+        }
+        if (members.isEmpty()) throw new XapiFailure("OPERATION_NOT_ALLOWED", "Appliance has no VMs.");
+        if (members.stream().noneMatch(vm -> vm.powerState.equals("Halted"))) {
+            throw new XapiFailure("OPERATION_NOT_ALLOWED", "There are no halted VMs in this appliance.");
+        }
+        String target = paused ? "Paused" : "Running";
+        TreeMap<Long, List<String>> groups = new TreeMap<>();
+        for (SimVm vm : members) {
+            if (!vm.powerState.equals(target)) groups.computeIfAbsent(vm.order, k -> new ArrayList<>()).add(vm.ref);
+        }
+        String opKey = ctx.taskRef != null ? ctx.taskRef : SimPool.newRef();
+        app.currentOperations.put(opKey, "start");
+        List<String> memberRefs = members.stream().map(vm -> vm.ref).toList();
+        Method vmStart = methods.get("VM.start");
+        SimHost self = ctx.self;
+        ctx.outsideLock = () -> {
+            try {
+                for (List<String> group : groups.values()) {
+                    List<Future<?>> running = new ArrayList<>();
+                    for (String ref : group) {
+                        running.add(pool.background.submit(() -> {
+                            try {
+                                execute(self, null, vmStart, List.of(ref, paused, false), null);
+                            } catch (XapiFailure ignored) {
+                                // Reported below as OPERATION_PARTIALLY_FAILED.
+                            }
+                        }));
+                    }
+                    for (Future<?> f : running) {
+                        try {
+                            f.get();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            throw new XapiFailure("INTERNAL_ERROR", "interrupted");
+                        } catch (java.util.concurrent.ExecutionException e) {
+                            // Already turned into a VM left halted.
+                        }
+                    }
+                }
+            } finally {
+                synchronized (pool.lock()) {
+                    app.currentOperations.remove(opKey);
+                    pool.changed();
+                }
+            }
+            synchronized (pool.lock()) {
+                List<String> failed = new ArrayList<>(List.of("VM_appliance.start"));
+                for (String ref : memberRefs) {
+                    SimVm vm = pool.vms.get(ref);
+                    if (vm == null || !vm.powerState.equals(target)) failed.add(ref);
+                }
+                if (failed.size() > 1) {
+                    throw new XapiFailure("OPERATION_PARTIALLY_FAILED", failed.toArray(new String[0]));
+                }
+            }
+            return "";
+        };
+        return "";
     }
 
     // ---------------------------------------------------------------- shared
