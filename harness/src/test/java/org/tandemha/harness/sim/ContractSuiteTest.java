@@ -445,6 +445,7 @@ class ContractSuiteTest {
         Result r = run(dir, Map.of("XAPI_USER", USER, "XAPI_PASSWORD", PASSWORD), PROCESS_TIMEOUT, cmd.toArray(String[]::new));
         String line = r.stdout.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElse(null);
         if (line == null) fail("xen-api " + client.transport() + " " + scenario + ": no JSON result (rc " + r.rc + ")\n" + r.stdout + r.stderr);
+        System.out.println("xen-api " + client.transport() + " " + scenario + " " + String.join(" ", args) + " -> " + line);
         Map<String, Object> out = map(JsonText.parse(line));
         if (!Boolean.TRUE.equals(out.get("ok"))) {
             fail("xen-api " + client.transport() + " " + scenario + " " + String.join(" ", args) + " failed: " + line
