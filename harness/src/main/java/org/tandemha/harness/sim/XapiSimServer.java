@@ -14,27 +14,42 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One plain-HTTP XML-RPC endpoint per simulated host whose xapi is up, each bound to the host's own
+ * One plain-HTTP XAPI endpoint per simulated host whose xapi is up, each bound to the host's own
  * loopback address and all on one common port: real clients follow {@code HOST_IS_SLAVE [address]}
  * by reconnecting to that address on the same port. Endpoints open and close as the pool powers
  * hosts on and off or restarts their xapi.
+ * <p>
+ * Each endpoint speaks XML-RPC on {@code /}, {@code /RPC2} and {@code /xmlrpc}, and JSON-RPC v1/v2 on
+ * {@code /jsonrpc} (xapi-subset.md §1.1, §1.6). Both go through one {@link XapiCalls}, so a session
+ * from one protocol is valid on the other, as on a real host.
  */
 public final class XapiSimServer implements AutoCloseable {
     private static final Set<String> RPC_PATHS = Set.of("/", "/RPC2", "/xmlrpc");
+    private static final String JSONRPC_PATH = "/jsonrpc";
+    /** The outcome the call log shows for a call answered by {@link #injectRawReply}. */
+    public static final String RAW_REPLY_OUTCOME = "RAW_REPLY";
 
     private record Endpoint(HttpServer server, ExecutorService executor) {
+    }
+
+    private record RawKey(String hostUuid, String methodName) {
+    }
+
+    private record RawReply(int remaining, String contentType, String body) {
     }
 
     private final SimPool pool;
     private final XapiCalls calls;
     private final int port;
     private final Map<String, Endpoint> endpoints = new HashMap<>();
+    private final Map<RawKey, RawReply> rawReplies = new HashMap<>();
     private final SimPool.EndpointControl control = new SimPool.EndpointControl() {
         @Override
         public void endpointUp(String hostUuid, String address) {
@@ -75,6 +90,11 @@ public final class XapiSimServer implements AutoCloseable {
     /** The XML-RPC URL of a host's endpoint, e.g. {@code http://127.0.0.11:18780/}. */
     public URI endpoint(String hostUuid) {
         return URI.create("http://" + pool.hostAddress(hostUuid) + ":" + port + "/");
+    }
+
+    /** The JSON-RPC URL of a host's endpoint, e.g. {@code http://127.0.0.11:18780/jsonrpc}. */
+    public URI jsonRpcEndpoint(String hostUuid) {
+        return endpoint(hostUuid).resolve(JSONRPC_PATH);
     }
 
     @Override
@@ -133,32 +153,115 @@ public final class XapiSimServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Fault hook for client hardening tests, e.g. the XAPI adapter's CVE-2019-17570 check: the next
+     * {@code times} calls of {@code methodName} on that host's endpoint, over XML-RPC or JSON-RPC, get
+     * exactly {@code body} with HTTP 200 and {@code contentType} instead of the real reply. The call
+     * itself does not run, so it changes no state; the pool call log records it with outcome
+     * {@value #RAW_REPLY_OUTCOME}. A new injection for the same host and method replaces the old one.
+     */
+    public void injectRawReply(String hostUuid, String methodName, int times, String contentType, String body) {
+        Objects.requireNonNull(methodName, "methodName");
+        Objects.requireNonNull(contentType, "contentType");
+        Objects.requireNonNull(body, "body");
+        if (times < 1) throw new IllegalArgumentException("times must be at least 1: " + times);
+        pool.hostAddress(hostUuid); // fails fast on an unknown host
+        synchronized (rawReplies) {
+            rawReplies.put(new RawKey(hostUuid, methodName), new RawReply(times, contentType, body));
+        }
+    }
+
+    /** Takes one use of an injected reply, if any is pending for this host and method. */
+    private RawReply takeRawReply(String hostUuid, String methodName) {
+        synchronized (rawReplies) {
+            RawKey key = new RawKey(hostUuid, methodName);
+            RawReply r = rawReplies.get(key);
+            if (r == null) return null;
+            if (r.remaining() <= 1) {
+                rawReplies.remove(key);
+            } else {
+                rawReplies.put(key, new RawReply(r.remaining() - 1, r.contentType(), r.body()));
+            }
+            return r;
+        }
+    }
+
     private void handle(String hostUuid, HttpExchange exchange) throws IOException {
         try (exchange) {
-            String path = exchange.getRequestURI().getPath();
-            if (!RPC_PATHS.contains(path)) {
-                reply(exchange, 404, "text/plain", "Not found: " + path);
-                return;
-            }
-            if (!"POST".equals(exchange.getRequestMethod())) {
-                exchange.getResponseHeaders().set("Allow", "POST");
-                reply(exchange, 405, "text/plain", "XML-RPC needs POST");
-                return;
-            }
-            byte[] body = exchange.getRequestBody().readAllBytes();
-            XmlRpcCodec.Call call;
             try {
-                call = XmlRpcCodec.parseCall(body);
-            } catch (XmlRpcCodec.ParseError e) {
-                // xapi answers malformed XML with HTTP 500 and a text body, never a <fault>.
-                reply(exchange, 500, "text/plain", "Xmlrpc.Parse_error(" + e.getMessage() + ")");
-                return;
+                route(hostUuid, exchange);
+            } catch (RuntimeException | StackOverflowError e) {
+                // Never let a request kill the handler silently: the client gets a 500 it can see.
+                reply(exchange, 500, "text/plain", "Internal_error(" + e + ")");
             }
-            XapiCalls.Outcome outcome = calls.dispatch(hostUuid, call.methodName(), call.params());
-            String xml = outcome.ok() ? XmlRpcCodec.success(outcome.value()) : XmlRpcCodec.failure(outcome.failure());
-            exchange.getResponseHeaders().set("Access-Control-Allow-Origin", "*");
-            reply(exchange, 200, "text/xml", xml);
         }
+    }
+
+    private void route(String hostUuid, HttpExchange exchange) throws IOException {
+        String path = exchange.getRequestURI().getPath();
+        boolean json = JSONRPC_PATH.equals(path);
+        if (!json && !RPC_PATHS.contains(path)) {
+            reply(exchange, 404, "text/plain", "Not found: " + path);
+            return;
+        }
+        // §1.1: xapi answers CORS on every RPC path, so browser clients (Xen Orchestra) can call it.
+        exchange.getResponseHeaders().set("Access-Control-Allow-Origin", "*");
+        String verb = exchange.getRequestMethod();
+        if ("OPTIONS".equals(verb)) {
+            exchange.getResponseHeaders().set("Access-Control-Allow-Methods", "POST, OPTIONS");
+            exchange.getResponseHeaders().set("Access-Control-Allow-Headers", "Content-Type");
+            exchange.sendResponseHeaders(200, -1);
+            return;
+        }
+        if (!"POST".equals(verb)) {
+            exchange.getResponseHeaders().set("Allow", "POST, OPTIONS");
+            reply(exchange, 405, "text/plain", (json ? "JSON-RPC" : "XML-RPC") + " needs POST");
+            return;
+        }
+        byte[] body = exchange.getRequestBody().readAllBytes();
+        if (json) {
+            handleJson(hostUuid, exchange, body);
+        } else {
+            handleXml(hostUuid, exchange, body);
+        }
+    }
+
+    private void handleXml(String hostUuid, HttpExchange exchange, byte[] body) throws IOException {
+        XmlRpcCodec.Call call;
+        try {
+            call = XmlRpcCodec.parseCall(body);
+        } catch (XmlRpcCodec.ParseError e) {
+            // xapi answers malformed XML with HTTP 500 and a text body, never a <fault>.
+            reply(exchange, 500, "text/plain", "Xmlrpc.Parse_error(" + e.getMessage() + ")");
+            return;
+        }
+        if (rawReplied(hostUuid, call.methodName(), exchange)) return;
+        XapiCalls.Outcome outcome = calls.dispatch(hostUuid, call.methodName(), call.params());
+        String xml = outcome.ok() ? XmlRpcCodec.success(outcome.value()) : XmlRpcCodec.failure(outcome.failure());
+        reply(exchange, 200, "text/xml", xml);
+    }
+
+    private void handleJson(String hostUuid, HttpExchange exchange, byte[] body) throws IOException {
+        JsonRpcCodec.Request request;
+        try {
+            request = JsonRpcCodec.parseRequest(body);
+        } catch (JsonRpcCodec.Malformed e) {
+            reply(exchange, 500, "text/plain", "Jsonrpc.Malformed_method_request(" + e.getMessage() + ")");
+            return;
+        }
+        if (rawReplied(hostUuid, request.method(), exchange)) return;
+        XapiCalls.Outcome outcome = calls.dispatch(hostUuid, request.method(), request.params());
+        // Exactly "application/json": the npm xen-api client compares it literally and falls back
+        // to XML-RPC (or fails) when a charset parameter is appended (realpeers.md §6).
+        reply(exchange, 200, "application/json", JsonRpcCodec.encode(request, outcome));
+    }
+
+    private boolean rawReplied(String hostUuid, String methodName, HttpExchange exchange) throws IOException {
+        RawReply raw = takeRawReply(hostUuid, methodName);
+        if (raw == null) return false;
+        pool.recordCall(pool.hostAddress(hostUuid), methodName, RAW_REPLY_OUTCOME);
+        reply(exchange, 200, raw.contentType(), raw.body());
+        return true;
     }
 
     private static void reply(HttpExchange exchange, int status, String contentType, String body) throws IOException {

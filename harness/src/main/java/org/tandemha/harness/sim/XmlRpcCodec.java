@@ -18,6 +18,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +48,15 @@ final class XmlRpcCodec {
     }
 
     static Call parseCall(byte[] body) throws ParseError {
+        try {
+            return parseDocument(body);
+        } catch (RuntimeException | StackOverflowError e) {
+            // A hostile or deeply nested document must become HTTP 500, never a dead handler thread.
+            throw new ParseError(e instanceof StackOverflowError ? "nesting too deep" : e.toString(), e);
+        }
+    }
+
+    private static Call parseDocument(byte[] body) throws ParseError {
         Document doc;
         try {
             doc = newBuilder().parse(new ByteArrayInputStream(body));
@@ -206,6 +216,8 @@ final class XmlRpcCodec {
             sb.append("<value><double>").append(formatDouble(d)).append("</double></value>");
         } else if (v instanceof Instant t) {
             sb.append("<value><dateTime.iso8601>").append(XAPI_DATE.format(t)).append("</dateTime.iso8601></value>");
+        } else if (v instanceof Date d) {
+            sb.append("<value><dateTime.iso8601>").append(XAPI_DATE.format(d.toInstant())).append("</dateTime.iso8601></value>");
         } else if (v instanceof Map<?, ?> m) {
             sb.append("<value><struct>");
             for (Map.Entry<?, ?> e : m.entrySet()) {
