@@ -186,6 +186,11 @@ public final class XapiSimServer implements AutoCloseable {
         }
     }
 
+    /** Where the request came from, so a partition can drop one host's traffic to another (SimPool.blocks). */
+    private static String callerAddress(HttpExchange exchange) {
+        return exchange.getRemoteAddress().getAddress().getHostAddress();
+    }
+
     private void handle(String hostUuid, HttpExchange exchange) throws IOException {
         try (exchange) {
             try {
@@ -236,7 +241,7 @@ public final class XapiSimServer implements AutoCloseable {
             return;
         }
         if (rawReplied(hostUuid, call.methodName(), exchange)) return;
-        XapiCalls.Outcome outcome = calls.dispatch(hostUuid, call.methodName(), call.params());
+        XapiCalls.Outcome outcome = calls.dispatch(hostUuid, call.methodName(), call.params(), callerAddress(exchange));
         String xml = outcome.ok() ? XmlRpcCodec.success(outcome.value()) : XmlRpcCodec.failure(outcome.failure());
         reply(exchange, 200, "text/xml", xml);
     }
@@ -250,7 +255,7 @@ public final class XapiSimServer implements AutoCloseable {
             return;
         }
         if (rawReplied(hostUuid, request.method(), exchange)) return;
-        XapiCalls.Outcome outcome = calls.dispatch(hostUuid, request.method(), request.params());
+        XapiCalls.Outcome outcome = calls.dispatch(hostUuid, request.method(), request.params(), callerAddress(exchange));
         // Exactly "application/json": the npm xen-api client compares it literally and falls back
         // to XML-RPC (or fails) when a charset parameter is appended (realpeers.md §6).
         reply(exchange, 200, "application/json", JsonRpcCodec.encode(request, outcome));

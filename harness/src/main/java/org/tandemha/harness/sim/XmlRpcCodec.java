@@ -207,7 +207,10 @@ final class XmlRpcCodec {
             sb.append("<value></value>");
         } else if (v instanceof String s) {
             sb.append("<value>").append(escape(s)).append("</value>");
-        } else if (v instanceof Long || v instanceof Integer) {
+        } else if (v instanceof Integer i) {
+            // The only <i4> xapi emits: the int32 counts of event.from's valid_ref_counts (§1.2).
+            sb.append("<value><i4>").append(i).append("</i4></value>");
+        } else if (v instanceof Long) {
             // int64 is untyped on the wire; the Java SDK casts it to String and would crash on <i4>.
             sb.append("<value>").append(v).append("</value>");
         } else if (v instanceof Boolean b) {
