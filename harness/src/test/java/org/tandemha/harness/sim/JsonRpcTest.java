@@ -168,7 +168,7 @@ class JsonRpcTest {
         Wire.Reply list = Wire.post(json, "application/json",
                 "{\"id\":0,\"jsonrpc\":\"2.0\",\"method\":\"system.listMethods\",\"params\":[]}");
         assertEquals(200, list.status());
-        assertEquals(List.of("MESSAGE_METHOD_UNKNOWN", "system.listMethods"),
-                Wire.decodeJson(JSON_V2, list.body(), 0L).failure());
+        List<?> methods = assertInstanceOf(List.class, Wire.decodeJson(JSON_V2, list.body(), 0L).value());
+        assertTrue(methods.contains("pool.get_all_records") && methods.contains("VM.get_all_records"), methods::toString);
     }
 }

@@ -156,7 +156,7 @@ class MalformedRequestsTest {
     void unknownMethod(Wire.Protocol p) throws Exception {
         String s = Wire.login(master, p);
         assertEquals(List.of("MESSAGE_METHOD_UNKNOWN", "VM.frobnicate"), Wire.call(master, p, "VM.frobnicate", s).failure());
-        assertEquals(List.of("MESSAGE_METHOD_UNKNOWN", "system.listMethods"), Wire.call(master, p, "system.listMethods").failure());
+        assertEquals(List.of("MESSAGE_METHOD_UNKNOWN", "system.methodHelp"), Wire.call(master, p, "system.methodHelp").failure());
         assertEquals(List.of("SESSION_INVALID", "OpaqueRef:bogus"),
                 Wire.call(master, p, "VM.frobnicate", "OpaqueRef:bogus").failure());
         assertStillAnswers();
