@@ -110,6 +110,18 @@ class AdapterAgainstSimulatorTest {
     vm.start(c, false, false);
   }
 
+  @Test
+  void sessionsLostInAnXapiRestartAreReplacedByLoggingInAgain() throws Exception {
+    SdkXapiAdapter adapter = adapterOnSlave();
+    adapter.readPool();
+    pool.restartXapi(MASTER);   // xapi-subset.md §2.1: sessions are not persisted
+    Instant deadline = Instant.now().plusSeconds(10);
+    while (!pool.isXapiUp(MASTER) && Instant.now().isBefore(deadline)) Thread.sleep(50);
+    assertEquals(MASTER, adapter.readPool().master().uuid());
+    assertTrue(pool.callLog().stream().anyMatch(r -> r.outcome().equals("SESSION_INVALID")),
+        "the old session was refused and a new one used");
+  }
+
   /** Answers Ping at once, from the default dispatcher, whatever the blocking-io threads are doing. */
   record Ping(ActorRef<String> replyTo) {}
 
