@@ -292,6 +292,7 @@ public final class MasterPowerLossRehearsal implements AutoCloseable {
     killNodes();
     if (xapi != null) xapi.close();
     if (control != null) control.close();
+    if (pool != null) pool.close();
     try {
       Runtime.getRuntime().removeShutdownHook(reaper);
     } catch (IllegalStateException e) {

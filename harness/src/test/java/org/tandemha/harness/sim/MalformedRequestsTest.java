@@ -40,6 +40,7 @@ class MalformedRequestsTest {
     @AfterEach
     void stop() {
         server.close();
+        pool.close();
     }
 
     private void assertStillAnswers() throws Exception {

@@ -39,6 +39,7 @@ class RawReplyInjectionTest {
     @AfterEach
     void stop() {
         server.close();
+        pool.close();
     }
 
     @Test

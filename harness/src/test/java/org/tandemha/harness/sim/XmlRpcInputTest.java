@@ -34,6 +34,7 @@ class XmlRpcInputTest {
     @AfterEach
     void stop() {
         server.close();
+        pool.close();
     }
 
     private static XmlRpcCodec.Call parse(String xml) throws Exception {
