@@ -19,9 +19,10 @@ import org.tandemha.protocol.HostView;
 import org.tandemha.protocol.NodeSettings;
 
 /**
- * Watches one peer host of the pool from this node. When the peer is the pool master and this node's host
- * is a slave, a cluster "unreachable" starts XAPI_COUNT confirmation probes; a confirmed loss is judged by
- * {@link MasterLoss} and, if this host is the autopromote winner, handed to a {@link TakeoverActor}.
+ * Watches one peer host of the pool from this node. A cluster "unreachable" of the peer starts XAPI_COUNT
+ * confirmation probes when one of the two is the pool master: a lost master is judged by {@link MasterLoss}
+ * on a slave and, if this host is the autopromote winner, taken over; a lost slave (not in maintenance) is
+ * recovered by the master's node. Both go through a {@link TakeoverActor}: quorum, fence, then the rest.
  */
 public final class HostActor extends AbstractBehavior<HostActor.Command> {
   public sealed interface Command {}
@@ -117,8 +118,8 @@ public final class HostActor extends AbstractBehavior<HostActor.Command> {
     if (r.reachable()) {
       if (clusterUnreachable) getContext().getLog().info("host {}: node reachable again", peer);
       clusterUnreachable = false;
-      if (phase == Phase.CONFIRMING || phase == Phase.STANDING_BY) {
-        timers.cancelAll();
+      if (phase == Phase.CONFIRMING || phase == Phase.STANDING_BY || phase == Phase.FENCED) {
+        timers.cancelAll();   // a fenced host whose node joins again was powered back on: watch it anew
         phase = Phase.WATCHING;
       }
       return this;
@@ -127,16 +128,22 @@ public final class HostActor extends AbstractBehavior<HostActor.Command> {
     clusterUnreachable = true;
     unreachableSince = r.since();
     if (phase != Phase.WATCHING) return this;
-    if (!peerIsMaster || selfIsMaster) {
-      getContext().getLog().info("host {}: node unreachable; it is not the pool master, nothing for this node to do yet",
-          peer);
+    if (!concernsThisNode()) {
+      getContext().getLog().info("host {}: node unreachable; neither it nor this host is the pool master, "
+          + "the master's node decides", peer);
       return this;
     }
-    getContext().getLog().info("host {}: pool master's node unreachable, confirming with {} XAPI probe(s) {} apart",
-        peer, settings.ha().xapiCount(), settings.ha().xapiDelay());
+    getContext().getLog().info("host {}: {} node unreachable, confirming with {} XAPI probe(s) {} apart", peer,
+        peerIsMaster ? "pool master's" : "slave's", settings.ha().xapiCount(), settings.ha().xapiDelay());
     phase = Phase.CONFIRMING;
     failedProbes = 0;
     return probe();
+  }
+
+  /** A slave acts on a lost master; the master acts on a lost slave that is not in maintenance. */
+  private boolean concernsThisNode() {
+    if (peerIsMaster) return !selfIsMaster;
+    return selfIsMaster && view.map(HostView::enabled).orElse(false);
   }
 
   private Behavior<Command> probe() {
@@ -148,7 +155,7 @@ public final class HostActor extends AbstractBehavior<HostActor.Command> {
   }
 
   private Behavior<Command> recheck() {
-    if (phase == Phase.WATCHING && clusterUnreachable && peerIsMaster && !selfIsMaster) {
+    if (phase == Phase.WATCHING && clusterUnreachable && concernsThisNode()) {
       phase = Phase.CONFIRMING;
       failedProbes = 0;
       return probe();
@@ -171,6 +178,7 @@ public final class HostActor extends AbstractBehavior<HostActor.Command> {
       return this;
     }
     phase = Phase.DECIDING;
+    if (!peerIsMaster) return slaveLost();
     getContext().ask(AutopromoteActor.Winner.class, autopromote, Duration.ofSeconds(5),
         AutopromoteActor.GetWinner::new,
         (w, e) -> new WinnerKnown(e == null ? w.host() : Optional.empty()));
@@ -180,15 +188,34 @@ public final class HostActor extends AbstractBehavior<HostActor.Command> {
   private Behavior<Command> onWinnerKnown(WinnerKnown w) {
     MasterLoss.Decision d = MasterLoss.assess(new MasterLoss.Evidence(settings.self(), clusterUnreachable,
         failedProbes, settings.ha().xapiCount(), poolHaEnabled, w.winner()));
-    double unreachableFor = Duration.between(unreachableSince, ports.clock().now()).toMillis() / 1000.0;
-    String evidence = String.format("node unreachable %.1fs, XAPI probes failed %d/%d", unreachableFor,
-        failedProbes, settings.ha().xapiCount());
+    String evidence = evidence();
     getContext().getLog().info("host {}: pool master lost ({}); decision {}: {}", peer, evidence, d.action(), d.reason());
     HaEvent event = d.action() == MasterLoss.Action.FENCE_AND_TAKE_OVER
         ? new HaEvent.MasterLost(peer, evidence, ports.clock().now())
         : new HaEvent.TakeoverRefused(peer, d.reason() + " (" + evidence + ")", ports.clock().now());
     recorder.record(event, new LossRecorded(d), NotRecorded::new);
     return this;
+  }
+
+  /** The master's side of a lost slave (halizard-behaviour §2.3–2.7): fence it, then free its VMs. */
+  private Behavior<Command> slaveLost() {
+    String evidence = evidence();
+    if (!poolHaEnabled) {
+      getContext().getLog().info("host {}: slave lost ({}), but pool HA is disabled: not acting", peer, evidence);
+      recorder.record(new HaEvent.TakeoverRefused(peer, "pool HA is disabled (" + evidence + ")", ports.clock().now()),
+          new LossRecorded(new MasterLoss.Decision(MasterLoss.Action.STAND_BY, "pool HA disabled")), NotRecorded::new);
+      return this;
+    }
+    getContext().getLog().info("host {}: slave lost ({}); this host is the pool master, recovering it", peer, evidence);
+    recorder.record(new HaEvent.SlaveLost(peer, evidence, ports.clock().now()),
+        new LossRecorded(new MasterLoss.Decision(MasterLoss.Action.FENCE_AND_TAKE_OVER, "slave lost")), NotRecorded::new);
+    return this;
+  }
+
+  private String evidence() {
+    double unreachableFor = Duration.between(unreachableSince, ports.clock().now()).toMillis() / 1000.0;
+    return String.format("node unreachable %.1fs, XAPI probes failed %d/%d", unreachableFor, failedProbes,
+        settings.ha().xapiCount());
   }
 
   private Behavior<Command> onLossRecorded(LossRecorded r) {
@@ -199,8 +226,10 @@ public final class HostActor extends AbstractBehavior<HostActor.Command> {
     phase = Phase.TAKING_OVER;
     ActorRef<TakeoverActor.Progress> reply =
         getContext().messageAdapter(TakeoverActor.Progress.class, TakeoverProgress::new);
-    getContext().spawn(TakeoverActor.create(settings.self(), peer, node, poolHosts, settings.promoteWait(), ports,
-        peers, reply), "takeover-" + peer.uuid());
+    TakeoverActor.Lost kind = peerIsMaster ? TakeoverActor.Lost.MASTER : TakeoverActor.Lost.SLAVE;
+    String address = view.map(HostView::address).orElse("");
+    getContext().spawn(TakeoverActor.create(kind, settings.self(), peer, address, node, poolHosts,
+        settings.promoteWait(), settings.ha().fenceDelaySlave(), ports, peers, reply), "takeover-" + peer.uuid());
     return this;
   }
 

@@ -119,11 +119,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
         .onMessage(PoolKeyWritten.class, this::onPoolKeyWritten)
         .onMessage(PeerFenced.class, this::onPeerFenced)
         .onMessage(PoolChanged.class, c -> poll())
-        .onMessage(MemberJoined.class, m -> {
-          getContext().getLog().info("cluster: node {} is up (roles {})", m.event().member().address(),
-              m.event().member().getRoles());
-          return this;
-        })
+        .onMessage(MemberJoined.class, this::onMemberJoined)
         .build();
   }
 
@@ -235,6 +231,19 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
         .forEach(h -> {
           getContext().getLog().info("cluster: node of host {} is {}", h, reachable ? "reachable" : "UNREACHABLE");
           hostActor(h).tell(new HostActor.Reachability(reachable, m.address(), ports.clock().now()));
+        });
+    return this;
+  }
+
+  /** A fenced host's node joining again means the host was powered back on: it may be chosen again. */
+  private Behavior<Command> onMemberJoined(MemberJoined m) {
+    Member member = m.event().member();
+    getContext().getLog().info("cluster: node {} is up (roles {})", member.address(), member.getRoles());
+    member.getRoles().stream().filter(role -> role.startsWith("host-")).map(role -> new HostId(role.substring(5)))
+        .filter(h -> !h.equals(settings.self()))
+        .forEach(h -> {
+          if (fenced.remove(h)) getContext().getLog().info("host {}: rejoined after its fence", h);
+          hostActor(h).tell(new HostActor.Reachability(true, member.address(), ports.clock().now()));
         });
     return this;
   }

@@ -29,10 +29,11 @@ import org.tandemha.protocol.QuorumVerdict;
 import org.tandemha.protocol.VmView;
 
 /**
- * One takeover of a lost master by this host, the autopromote winner (halizard-behaviour §3.4–3.6), as a
- * short-lived child of the lost master's HostActor: quorum → fence → emergency transition → recover slaves →
- * power-reset the dead master's VMs. Each step is journaled before it is done; any refusal or failure ends
- * the takeover with nothing of the peer's touched after that point.
+ * One takeover of a lost peer's work by this host, as a short-lived child of the peer's HostActor.
+ * A lost MASTER, by this host as the autopromote winner (halizard-behaviour §3.4–3.6): quorum → (fence delay
+ * in a tie) → fence → emergency transition → recover slaves → power-reset the dead master's VMs. A lost
+ * SLAVE, by this host as master (§2.6–2.7): quorum → fence → power-reset its VMs. Each step is journaled
+ * before it is done; any refusal or failure ends the takeover with nothing of the peer's touched after it.
  */
 public final class TakeoverActor extends AbstractBehavior<TakeoverActor.Command> {
   public sealed interface Command {}
@@ -51,19 +52,32 @@ public final class TakeoverActor extends AbstractBehavior<TakeoverActor.Command>
   private record ResetJournaled(VmView vm) implements Command {}
   private record ResetDone(VmView vm, Throwable error) implements Command {}
   private record Abort(String reason) implements Command {}
+  private enum Delay implements Command { OVER }
+  private record Recheck(boolean peerAnswers) implements Command {}
+
+  /** Which role the lost peer had: it decides the steps after the fence. */
+  public enum Lost { MASTER, SLAVE }
 
   public record Ports(XapiPort xapi, Clock clock, Executor blockingIo) {}
   public record Peers(ActorRef<QuorumActor.Command> quorum, ActorRef<FenceAgentActor.Command> fence,
                       ActorRef<HaJournal.Command> journal) {}
 
-  public static Behavior<Command> create(HostId self, HostId lostMaster, Optional<Address> lostNode, int poolHosts,
-                                         Duration promoteWait, Ports ports, Peers peers, ActorRef<Progress> parent) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new TakeoverActor(ctx, timers, self, lostMaster,
-        lostNode, poolHosts, promoteWait, ports, peers, parent)));
+  /**
+   * @param peerAddress the lost peer's XAPI address, probed once more after a fence delay
+   * @param fenceDelay  FENCE_DELAY_SLAVE: applied only when this is a slave and quorum came from a tie-break
+   */
+  public static Behavior<Command> create(Lost kind, HostId self, HostId lostPeer, String peerAddress,
+                                         Optional<Address> lostNode, int poolHosts, Duration promoteWait,
+                                         Duration fenceDelay, Ports ports, Peers peers, ActorRef<Progress> parent) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new TakeoverActor(ctx, timers, kind, self, lostPeer,
+        peerAddress, lostNode, poolHosts, promoteWait, fenceDelay, ports, peers, parent)));
   }
 
   private static final Duration MASTER_CHECK_INTERVAL = Duration.ofMillis(500);
   private final TimerScheduler<Command> timers;
+  private final Lost kind;
+  private final String peerAddress;
+  private final Duration fenceDelay;
   private final HostId self;
   private final HostId lost;
   private final Optional<Address> lostNode;
@@ -79,11 +93,14 @@ public final class TakeoverActor extends AbstractBehavior<TakeoverActor.Command>
   private int resets;
   private Instant promoteDeadline;
 
-  private TakeoverActor(ActorContext<Command> ctx, TimerScheduler<Command> timers, HostId self, HostId lost,
-                        Optional<Address> lostNode, int poolHosts, Duration promoteWait, Ports ports, Peers peers,
-                        ActorRef<Progress> parent) {
+  private TakeoverActor(ActorContext<Command> ctx, TimerScheduler<Command> timers, Lost kind, HostId self, HostId lost,
+                        String peerAddress, Optional<Address> lostNode, int poolHosts, Duration promoteWait,
+                        Duration fenceDelay, Ports ports, Peers peers, ActorRef<Progress> parent) {
     super(ctx);
     this.timers = timers;
+    this.kind = kind;
+    this.peerAddress = peerAddress;
+    this.fenceDelay = fenceDelay;
     this.self = self;
     this.lost = lost;
     this.lostNode = lostNode;
@@ -117,15 +134,43 @@ public final class TakeoverActor extends AbstractBehavior<TakeoverActor.Command>
         .onMessage(ResetDone.class, this::onResetDone)
         .onMessageEquals(Step.FINISHED, this::finished)
         .onMessage(Abort.class, this::abort)
+        .onMessageEquals(Delay.OVER, this::recheckAfterDelay)
+        .onMessage(Recheck.class, this::onRecheck)
         .build();
   }
 
   private Behavior<Command> onQuorum(QuorumKnown q) {
     if (!q.verdict().quorate()) return abort(new Abort("no quorum: " + q.verdict().reason()));
+    boolean tie = q.verdict().sources().contains("heuristics");
+    if (kind == Lost.MASTER && tie && !fenceDelay.isZero()) {
+      // Both sides of a symmetric partition may pass the heuristics: the master's side fences at once,
+      // this slave's side only after FENCE_DELAY_SLAVE, so it is off before it could fence (DESIGN.md).
+      getContext().getLog().info("takeover of {}: quorum by tie-break ({}), waiting FENCE_DELAY_SLAVE {} before fencing",
+          lost, String.join(", ", q.verdict().sources()), fenceDelay);
+      timers.startSingleTimer(Delay.OVER, fenceDelay);
+      return this;
+    }
     getContext().getLog().info("takeover of {}: quorum {}/{} ({}), fencing it", lost, q.verdict().votes(),
         q.verdict().needed(), String.join(", ", q.verdict().sources()));
+    return fence();
+  }
+
+  private Behavior<Command> recheckAfterDelay() {
+    getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> xapi.probe(peerAddress), blockingIo),
+        (answers, error) -> new Recheck(error == null && answers));
+    return this;
+  }
+
+  private Behavior<Command> onRecheck(Recheck r) {
+    if (r.peerAnswers()) return abort(new Abort("the peer's XAPI answered again during the fence delay"));
+    return fence();
+  }
+
+  private Behavior<Command> fence() {
     ActorRef<FenceOutcome> reply = getContext().messageAdapter(FenceOutcome.class, Fenced::new);
-    peers.fence().tell(new FenceAgentActor.Fence(lost, "pool master lost; this host is the autopromote winner", reply));
+    String reason = kind == Lost.MASTER ? "pool master lost; this host is the autopromote winner"
+        : "slave lost; this host is the pool master";
+    peers.fence().tell(new FenceAgentActor.Fence(lost, reason, reply));
     return this;
   }
 
@@ -138,6 +183,11 @@ public final class TakeoverActor extends AbstractBehavior<TakeoverActor.Command>
     }
     fenced = true;
     parent.tell(new PeerOff(lost));
+    if (kind == Lost.SLAVE) {
+      getContext().getLog().info("recovery of slave {}: {}; resetting its VMs' power state", lost, gone.reason());
+      lostNode.ifPresent(a -> Cluster.get(getContext().getSystem()).manager().tell(new Down(a)));
+      return readPool();
+    }
     getContext().getLog().info("takeover of {}: {}; transitioning this host to pool master", lost, gone.reason());
     recorder.record(new HaEvent.TakeoverStarted(lost, self, gone.reason(), clock.now()), Step.TRANSITION,
         e -> new Abort("takeover start not journaled: " + e));
@@ -212,8 +262,9 @@ public final class TakeoverActor extends AbstractBehavior<TakeoverActor.Command>
   private Behavior<Command> nextReset() {
     VmView vm = toReset.poll();
     if (vm == null) {
-      recorder.record(new HaEvent.TakeoverFinished(lost, self, resets, clock.now()), Step.FINISHED,
-          e -> new Abort("takeover end not journaled: " + e));
+      HaEvent end = kind == Lost.MASTER ? new HaEvent.TakeoverFinished(lost, self, resets, clock.now())
+          : new HaEvent.SlaveRecovered(lost, resets, clock.now());
+      recorder.record(end, Step.FINISHED, e -> new Abort("takeover end not journaled: " + e));
       return this;
     }
     recorder.record(new HaEvent.VmPowerResetIssued(vm.id(), vm.name(), lost, clock.now()), new ResetJournaled(vm),

@@ -63,7 +63,7 @@ public record NodeConfig(Config raw, NodeSettings settings, SdkXapiAdapter.Endpo
     List<String> ips = Arrays.stream(ha.getString("fence-heuristics-ips").split(":"))
         .map(String::trim).filter(s -> !s.isEmpty()).toList();
     HaSettings settings = new HaSettings(flag(ha, "global-vm-ha"), ha.getString("xc-field-name"), xapiCount,
-        xapiDelay, ips, flag(ha, "fence-use-ip-heuristics"));
+        xapiDelay, ips, flag(ha, "fence-use-ip-heuristics"), nonNegative(ha, "fence-delay-slave"));
     return new NodeSettings(new HostId(uuid), settings, positive(ha, "monitor-delay"), positive(ha, "fence-timeout"),
         positive(ha, "promote-wait"), positive(c.getConfig("tandem.xapi"), "event-wait"));
   }
@@ -106,6 +106,12 @@ public record NodeConfig(Config raw, NodeSettings settings, SdkXapiAdapter.Endpo
     if (v.equals("1")) return true;
     if (v.equals("0")) return false;
     throw new Invalid("tandem.ha." + key + " must be 0 or 1, got \"" + v + "\"");
+  }
+
+  private static Duration nonNegative(Config c, String key) {
+    Duration d = c.getDuration(key);
+    if (d.isNegative()) throw new Invalid(key + " must not be negative, got " + d);
+    return d;
   }
 
   private static Duration positive(Config c, String key) {

@@ -13,6 +13,12 @@ public sealed interface HaEvent extends JsonSerializable {
   /** The master's loss was confirmed: the cluster failure detector and every XAPI probe agree. */
   record MasterLost(HostId master, String evidence, Instant at) implements HaEvent {}
 
+  /** The master's node confirmed a slave lost: the cluster failure detector and every XAPI probe agree. */
+  record SlaveLost(HostId slave, String evidence, Instant at) implements HaEvent {}
+
+  /** The lost slave was fenced and its VMs' power state reset; restarts follow the restart policy. */
+  record SlaveRecovered(HostId slave, int vmsReset, Instant at) implements HaEvent {}
+
   /** Quorum was judged before acting on a lost peer. */
   record QuorumEvaluated(int votes, int needed, boolean quorate, List<String> sources, String reason, Instant at)
       implements HaEvent {

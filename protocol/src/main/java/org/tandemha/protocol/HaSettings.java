@@ -14,9 +14,19 @@ import java.util.Objects;
  * @param xapiDelay       XAPI_DELAY: pause between those probes
  * @param heuristicsIps   FENCE_HEURISTICS_IPS: all must answer for the tie-breaking vote
  * @param useIpHeuristics FENCE_USE_IP_HEURISTICS
+ * @param fenceDelaySlave FENCE_DELAY_SLAVE: in an exact tie the slave's side waits this long before it fences,
+ *                        so in a symmetric partition the master's fence lands first
  */
 public record HaSettings(boolean globalVmHa, String xcFieldName, int xapiCount, Duration xapiDelay,
-                         List<String> heuristicsIps, boolean useIpHeuristics) implements CborSerializable {
+                         List<String> heuristicsIps, boolean useIpHeuristics, Duration fenceDelaySlave)
+    implements CborSerializable {
+  public static final Duration DEFAULT_FENCE_DELAY_SLAVE = Duration.ofSeconds(5);
+
+  public HaSettings(boolean globalVmHa, String xcFieldName, int xapiCount, Duration xapiDelay,
+                    List<String> heuristicsIps, boolean useIpHeuristics) {
+    this(globalVmHa, xcFieldName, xapiCount, xapiDelay, heuristicsIps, useIpHeuristics, DEFAULT_FENCE_DELAY_SLAVE);
+  }
+
   public HaSettings {
     Objects.requireNonNull(xcFieldName, "xcFieldName");
     Objects.requireNonNull(xapiDelay, "xapiDelay");
@@ -24,6 +34,8 @@ public record HaSettings(boolean globalVmHa, String xcFieldName, int xapiCount, 
     if (xcFieldName.isBlank()) throw new IllegalArgumentException("XC_FIELD_NAME must not be blank");
     if (xapiCount < 1) throw new IllegalArgumentException("XAPI_COUNT must be at least 1, got " + xapiCount);
     if (xapiDelay.isNegative()) throw new IllegalArgumentException("XAPI_DELAY must not be negative");
+    Objects.requireNonNull(fenceDelaySlave, "fenceDelaySlave");
+    if (fenceDelaySlave.isNegative()) throw new IllegalArgumentException("FENCE_DELAY_SLAVE must not be negative");
   }
 
   /** The VM other-config key XenCenter shows as the custom field. */
