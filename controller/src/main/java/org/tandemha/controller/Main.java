@@ -3,12 +3,18 @@ package org.tandemha.controller;
 import java.io.File;
 import java.io.PrintStream;
 
-/** {@code tandem node [--config FILE]}: runs this host's node in the foreground (systemd runs it so). */
+/**
+ * {@code tandem node [--config FILE]}: runs this host's node in the foreground (systemd runs it so).
+ * {@code tandem witness [--config FILE]}: runs a witness, the third vote on a small third machine.
+ */
 public final class Main {
   static final String USAGE = """
       usage: tandem node [--config FILE]
-        Runs this host's Tandem node. FILE (default /etc/tandem/tandem.conf if it exists) overrides the
-        defaults in application.conf.""";
+             tandem witness [--config FILE]
+        node     runs this host's Tandem node
+        witness  runs a witness: a cluster member that only votes for quorum (no HA actors), for a third
+                 machine next to a two-host pool
+        FILE (default /etc/tandem/tandem.conf if it exists) overrides the defaults in application.conf.""";
 
   private Main() {}
 
@@ -17,7 +23,7 @@ public final class Main {
   }
 
   static int run(String[] args, PrintStream err) {
-    if (args.length == 0 || !args[0].equals("node")) {
+    if (args.length == 0 || !(args[0].equals("node") || args[0].equals("witness"))) {
       err.println(args.length == 0 ? "tandem: missing command" : "tandem: unknown command \"" + args[0] + "\"");
       err.println(USAGE);
       return 2;
@@ -30,12 +36,22 @@ public final class Main {
         err.println(USAGE);
         return 0;
       } else {
-        err.println("tandem node: unexpected argument \"" + args[i] + "\"");
+        err.println("tandem " + args[0] + ": unexpected argument \"" + args[i] + "\"");
         err.println(USAGE);
         return 2;
       }
     }
     if (file == null && new File("/etc/tandem/tandem.conf").isFile()) file = new File("/etc/tandem/tandem.conf");
+    if (args[0].equals("witness")) {
+      try {
+        var system = TandemNode.startWitness(NodeConfig.loadRaw(file));
+        system.getWhenTerminated().toCompletableFuture().join();
+        return 0;
+      } catch (NodeConfig.Invalid e) {
+        err.println("tandem witness: invalid configuration: " + e.getMessage());
+        return 2;
+      }
+    }
     NodeConfig config;
     try {
       config = NodeConfig.load(file);

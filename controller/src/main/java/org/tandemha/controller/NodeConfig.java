@@ -31,16 +31,33 @@ public record NodeConfig(Config raw, NodeSettings settings, SdkXapiAdapter.Endpo
 
   /** Defaults, then {@code overrides} (may be null), resolved together so overrides reach substitutions. */
   public static NodeConfig load(File overrides) {
-    Config user = ConfigFactory.empty();
-    if (overrides != null) {
-      if (!overrides.isFile()) throw new Invalid("configuration file " + overrides + " does not exist");
-      try {
-        user = ConfigFactory.parseFile(overrides, ConfigParseOptions.defaults().setAllowMissing(false));
-      } catch (ConfigException e) {
-        throw new Invalid("configuration file " + overrides + ": " + e.getMessage(), e);
-      }
+    return from(parse(overrides));
+  }
+
+  private static Config parse(File overrides) {
+    if (overrides == null) return ConfigFactory.empty();
+    if (!overrides.isFile()) throw new Invalid("configuration file " + overrides + " does not exist");
+    try {
+      return ConfigFactory.parseFile(overrides, ConfigParseOptions.defaults().setAllowMissing(false));
+    } catch (ConfigException e) {
+      throw new Invalid("configuration file " + overrides + ": " + e.getMessage(), e);
     }
-    return from(user);
+  }
+
+  /** Defaults plus the file, resolved and checked only as HOCON: for the witness, which has no host. */
+  public static Config loadRaw(File overrides) {
+    Config user = parse(overrides);
+    try {
+      Config all = user.withFallback(ConfigFactory.defaultApplication()).withFallback(ConfigFactory.defaultReference())
+          .resolve();
+      if (all.getStringList("akka.cluster.seed-nodes").isEmpty()) {
+        throw new Invalid("akka.cluster.seed-nodes is empty: list the pool hosts' nodes, e.g. "
+            + "[\"akka://tandem@10.0.0.11:25520\", \"akka://tandem@10.0.0.12:25520\"]");
+      }
+      return all;
+    } catch (ConfigException e) {
+      throw new Invalid(e.getMessage(), e);
+    }
   }
 
   public static NodeConfig from(Config user) {

@@ -7,6 +7,7 @@ import com.typesafe.config.ConfigValueFactory;
 import java.util.List;
 import org.tandemha.actors.NodeGuardian;
 import org.tandemha.actors.QuorumActor;
+import org.tandemha.actors.WitnessGuardian;
 import org.tandemha.actors.port.Clock;
 import org.tandemha.actors.port.FencePort;
 import org.tandemha.controller.net.InetNet;
@@ -28,5 +29,12 @@ public final class TandemNode {
         ConfigValueFactory.fromIterable(List.of(QuorumActor.hostRole(config.settings().self()))));
     return ActorSystem.create(NodeGuardian.create(config.settings(), ports), SYSTEM_NAME,
         ConfigFactory.empty().withFallback(akka));
+  }
+
+  /** A witness: the same cluster, role {@code witness}, no HA actors (DESIGN.md, Cluster). */
+  public static ActorSystem<?> startWitness(Config config) {
+    Config akka = config.withValue("akka.cluster.roles",
+        ConfigValueFactory.fromIterable(List.of(WitnessGuardian.ROLE)));
+    return ActorSystem.create(WitnessGuardian.create(), SYSTEM_NAME, akka);
   }
 }

@@ -66,12 +66,24 @@ class NodeConfigTest {
   }
 
   @Test
+  void witnessNeedsSeedNodesButNoHost(@TempDir Path dir) throws Exception {
+    Path empty = dir.resolve("witness.conf");
+    Files.writeString(empty, "akka.remote.artery.canonical.port = 25530\n");
+    NodeConfig.Invalid e = assertThrows(NodeConfig.Invalid.class, () -> NodeConfig.loadRaw(empty.toFile()));
+    assertTrue(e.getMessage().contains("seed-nodes"), e.getMessage());
+    Path good = dir.resolve("witness-ok.conf");
+    Files.writeString(good, "akka.cluster.seed-nodes = [\"akka://tandem@10.0.0.11:25520\"]\n");
+    assertEquals(1, NodeConfig.loadRaw(good.toFile()).getStringList("akka.cluster.seed-nodes").size());
+  }
+
+  @Test
   void mainRejectsBadArgumentsWithUsage() {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     PrintStream ps = new PrintStream(err, true, StandardCharsets.UTF_8);
     assertEquals(2, Main.run(new String[] {}, ps));
     assertEquals(2, Main.run(new String[] {"nodes"}, ps));
     assertEquals(2, Main.run(new String[] {"node", "--bogus"}, ps));
+    assertEquals(2, Main.run(new String[] {"witness", "--config"}, ps));
     assertTrue(err.toString(StandardCharsets.UTF_8).contains("usage: tandem node"));
   }
 }
