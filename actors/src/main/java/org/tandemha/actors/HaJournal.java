@@ -23,9 +23,12 @@ public final class HaJournal
 
   public sealed interface Command extends CborSerializable {}
   public record Record(HaEvent event, ActorRef<Done> replyTo) implements Command {}
+  /** Whether fencing and takeover are armed, as last journaled: holds across restarts while XAPI is down. */
+  public record GetArmed(ActorRef<Armed> replyTo) implements Command {}
+  public record Armed(boolean armed) implements CborSerializable {}
 
-  /** How many decisions this node has recorded; the events themselves are what operators read. */
-  public record State(long recorded) implements CborSerializable {}
+  /** How many decisions this node has recorded, and the arming it last recorded. */
+  public record State(long recorded, boolean armed) implements CborSerializable {}
 
   public static final String TAG = "ha-event";
 
@@ -36,16 +39,18 @@ public final class HaJournal
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
   }
 
-  @Override public State emptyState() { return new State(0); }
+  @Override public State emptyState() { return new State(0, true); }
 
   @Override public CommandHandlerWithReply<Command, HaEvent, State> commandHandler() {
     return newCommandHandlerWithReplyBuilder().forAnyState()
         .onCommand(Record.class, (s, c) -> Effect().persist(c.event()).thenReply(c.replyTo(), ns -> Done.getInstance()))
+        .onCommand(GetArmed.class, (s, c) -> Effect().reply(c.replyTo(), new Armed(s.armed())))
         .build();
   }
 
   @Override public EventHandler<State, HaEvent> eventHandler() {
-    return newEventHandlerBuilder().forAnyState().onAnyEvent((s, e) -> new State(s.recorded() + 1));
+    return newEventHandlerBuilder().forAnyState().onAnyEvent((s, e) -> new State(s.recorded() + 1,
+        e instanceof HaEvent.ArmingChanged a ? a.armed() : s.armed()));
   }
 
   @Override public Set<String> tagsFor(HaEvent e) { return Set.of(TAG); }

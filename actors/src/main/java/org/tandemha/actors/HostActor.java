@@ -27,8 +27,9 @@ import org.tandemha.protocol.NodeSettings;
 public final class HostActor extends AbstractBehavior<HostActor.Command> {
   public sealed interface Command {}
   /** The latest pool read, as far as this peer is concerned. */
+  /** @param mayAct armed, and XenServer's own HA is off: otherwise nothing is fenced or taken over */
   public record Observed(HostView host, boolean peerIsMaster, boolean selfIsMaster, boolean poolHaEnabled,
-                         int poolHosts) implements Command {}
+                         int poolHosts, boolean mayAct) implements Command {}
   /** The peer's node as the Akka failure detector sees it. */
   public record Reachability(boolean reachable, Address node, Instant since) implements Command {}
   /** Reported to the guardian once the peer was fenced, so it is left out of every later choice. */
@@ -64,6 +65,7 @@ public final class HostActor extends AbstractBehavior<HostActor.Command> {
   private boolean peerIsMaster;
   private boolean selfIsMaster;
   private boolean poolHaEnabled;
+  private boolean mayAct = true;
   private int poolHosts = 2;
   private Optional<Address> node = Optional.empty();
   private boolean clusterUnreachable;
@@ -109,6 +111,7 @@ public final class HostActor extends AbstractBehavior<HostActor.Command> {
     peerIsMaster = o.peerIsMaster();
     selfIsMaster = o.selfIsMaster();
     poolHaEnabled = o.poolHaEnabled();
+    mayAct = o.mayAct();
     poolHosts = o.poolHosts();
     return this;
   }
@@ -221,6 +224,13 @@ public final class HostActor extends AbstractBehavior<HostActor.Command> {
   private Behavior<Command> onLossRecorded(LossRecorded r) {
     if (r.decision().action() != MasterLoss.Action.FENCE_AND_TAKE_OVER) {
       phase = Phase.STANDING_BY;
+      return this;
+    }
+    if (!mayAct) {
+      getContext().getLog().warn("host {}: lost, but this node is disarmed or XenServer HA is on: not fencing", peer);
+      recorder.record(new HaEvent.TakeoverRefused(peer, "disarmed, or XenServer's own HA is enabled",
+          ports.clock().now()), new LossRecorded(new MasterLoss.Decision(MasterLoss.Action.STAND_BY, "disarmed")),
+          NotRecorded::new);
       return this;
     }
     phase = Phase.TAKING_OVER;

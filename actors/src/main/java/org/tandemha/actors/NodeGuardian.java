@@ -28,6 +28,7 @@ import org.tandemha.actors.port.Clock;
 import org.tandemha.actors.port.FencePort;
 import org.tandemha.actors.port.NetPort;
 import org.tandemha.actors.port.XapiPort;
+import org.tandemha.protocol.HaEvent;
 import org.tandemha.protocol.HostId;
 import org.tandemha.protocol.HostView;
 import org.tandemha.protocol.NodeSettings;
@@ -51,10 +52,14 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
   private record PeerFenced(HostId host) implements Command {}
   private record MemberJoined(ClusterEvent.MemberUp event) implements Command {}
   private record PoolChanged(int changes) implements Command {}
+  private record ArmedKnown(boolean armed) implements Command {}
+  private record ArmingRecorded(boolean armed) implements Command {}
 
   public record Ports(XapiPort xapi, FencePort fence, NetPort net, Clock clock) {}
 
   public static final String AUTOPROMOTE_KEY = "autopromote_uuid";
+  /** Pool other-config switch for fencing and takeover, cluster-wide: "false" disarms, absent or "true" arms. */
+  public static final String ARMED_KEY = "tandem_armed";
 
   public static Behavior<Command> create(NodeSettings settings, Ports ports) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new NodeGuardian(ctx, timers, settings, ports)));
@@ -75,6 +80,9 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
   private boolean writingWinner;
   private Optional<Boolean> wasMaster = Optional.empty();
   private String lastReadError = "";
+  private boolean armed = true;          // until the journal says otherwise
+  private String lastArmingValue;        // as last read from the pool, to journal changes once
+  private boolean nativeHaWarned;
 
   private NodeGuardian(ActorContext<Command> ctx, TimerScheduler<Command> timers, NodeSettings settings, Ports ports) {
     super(ctx);
@@ -100,6 +108,8 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
     ctx.spawn(supervised(PoolWatchActor.create(ports.xapi(), blockingIo, settings.eventWait(),
         ctx.messageAdapter(PoolWatchActor.PoolChanged.class, c -> new PoolChanged(c.changes())))), "pool-watch");
     timers.startTimerWithFixedDelay(Tick.POLL, Tick.POLL, settings.poll());   // the safety net under events
+    ctx.ask(HaJournal.Armed.class, journal, Duration.ofSeconds(10), HaJournal.GetArmed::new,
+        (a, e) -> new ArmedKnown(e == null ? a.armed() : true));
     ctx.getSelf().tell(Tick.POLL);
     ctx.getLog().info("node for host {} started: poll {}, XAPI_COUNT {}, XAPI_DELAY {}, fence device {}",
         self, settings.poll(), settings.ha().xapiCount(), settings.ha().xapiDelay(), ports.fence().device());
@@ -119,6 +129,17 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
         .onMessage(PoolKeyWritten.class, this::onPoolKeyWritten)
         .onMessage(PeerFenced.class, this::onPeerFenced)
         .onMessage(PoolChanged.class, c -> poll())
+        .onMessage(ArmedKnown.class, a -> {
+          if (!a.armed()) getContext().getLog().warn("arming: DISARMED (as last journaled): no fencing, no takeover");
+          armed = a.armed();
+          return this;
+        })
+        .onMessage(ArmingRecorded.class, a -> {
+          armed = a.armed();
+          getContext().getLog().warn("arming: {}", armed ? "ARMED: fencing and takeover enabled"
+              : "DISARMED: observing and restarting halted VMs only; no fencing, no takeover");
+          return this;
+        })
         .onMessage(MemberJoined.class, this::onMemberJoined)
         .build();
   }
@@ -154,10 +175,17 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
       wasMaster = Optional.of(selfIsMaster);
     }
     boolean haEnabled = "true".equals(pool.poolOtherConfig().get(settings.ha().xcFieldName()));
+    noteArming(pool.poolOtherConfig().get(ARMED_KEY));
+    if (pool.nativeHaEnabled() && !nativeHaWarned) {
+      getContext().getLog().error("XenServer's own HA is enabled on this pool: Tandem will not fence or take over "
+          + "while it is (disable one of the two)");
+    }
+    nativeHaWarned = pool.nativeHaEnabled();
+    boolean mayAct = armed && !pool.nativeHaEnabled();
     for (HostView h : pool.hosts()) {
       if (h.id().equals(settings.self())) continue;
       hostActor(h.id()).tell(new HostActor.Observed(h, h.id().equals(pool.master()), selfIsMaster, haEnabled,
-          pool.hosts().size()));
+          pool.hosts().size(), mayAct));
     }
     if (selfIsMaster) {
       chooseWinner(pool);
@@ -171,6 +199,25 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
       noteWinnerSeen(pool);
     }
     return this;
+  }
+
+  /** A change of the pool's arming switch is journaled before it takes effect; a bad value changes nothing. */
+  private void noteArming(String poolValue) {
+    String value = poolValue == null ? "true" : poolValue;
+    if (value.equals(lastArmingValue)) return;
+    lastArmingValue = value;
+    if (!value.equals("true") && !value.equals("false")) {
+      getContext().getLog().error("pool other-config {}=\"{}\" is neither true nor false: arming unchanged ({})",
+          ARMED_KEY, value, armed ? "armed" : "disarmed");
+      return;
+    }
+    boolean wanted = value.equals("true");
+    if (wanted == armed) return;
+    boolean was = armed;
+    getContext().ask(akka.Done.class, journal, Duration.ofSeconds(5),
+        r -> new HaJournal.Record(new HaEvent.ArmingChanged(wanted, "pool other-config " + ARMED_KEY + "=" + value,
+            ports.clock().now()), r),
+        (done, e) -> new ArmingRecorded(e == null ? wanted : was));
   }
 
   private void chooseWinner(PoolSnapshot pool) {

@@ -13,6 +13,12 @@ public sealed interface HaEvent extends JsonSerializable {
   /** The master's loss was confirmed: the cluster failure detector and every XAPI probe agree. */
   record MasterLost(HostId master, String evidence, Instant at) implements HaEvent {}
 
+  /**
+   * Fencing and takeover were disarmed or armed again (pool other-config {@code tandem_armed}, cluster-wide).
+   * Disarmed nodes keep observing and restarting halted VMs on live hosts, but never fence or take over.
+   */
+  record ArmingChanged(boolean armed, String source, Instant at) implements HaEvent {}
+
   /** The master's node confirmed a slave lost: the cluster failure detector and every XAPI probe agree. */
   record SlaveLost(HostId slave, String evidence, Instant at) implements HaEvent {}
 

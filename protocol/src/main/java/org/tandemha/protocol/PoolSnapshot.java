@@ -6,9 +6,20 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
-/** What one read of the pool master's database returned, and when. */
+/**
+ * What one read of the pool master's database returned, and when the read began.
+ *
+ * @param nativeHaEnabled XenServer's own HA (pool.ha_enabled) is on: then xhad owns failover and Tandem
+ *                        must not act
+ */
 public record PoolSnapshot(PoolId pool, HostId master, Map<String, String> poolOtherConfig,
-                           List<HostView> hosts, List<VmView> vms, Instant at) implements CborSerializable {
+                           List<HostView> hosts, List<VmView> vms, Instant at, boolean nativeHaEnabled)
+    implements CborSerializable {
+  public PoolSnapshot(PoolId pool, HostId master, Map<String, String> poolOtherConfig, List<HostView> hosts,
+                      List<VmView> vms, Instant at) {
+    this(pool, master, poolOtherConfig, hosts, vms, at, false);
+  }
+
   public PoolSnapshot {
     Objects.requireNonNull(pool, "pool");
     Objects.requireNonNull(master, "master");

@@ -95,7 +95,7 @@ public final class SdkXapiAdapter implements XapiPort {
       HostId masterId = hostIds.get(pr.master.toWireString());
       if (masterId == null) throw new XapiFailure("pool.get_record", "INCONSISTENT_REPLY", List.of("master not in host list"));
       return new PoolSnapshot(new PoolId(pr.uuid), masterId, pr.otherConfig == null ? Map.of() : pr.otherConfig,
-          hosts, vms, began);
+          hosts, vms, began, Boolean.TRUE.equals(pr.haEnabled));
     });
   }
 
