@@ -23,12 +23,12 @@ public final class HaJournal
 
   public sealed interface Command extends CborSerializable {}
   public record Record(HaEvent event, ActorRef<Done> replyTo) implements Command {}
-  /** Whether fencing and takeover are armed, as last journaled: holds across restarts while XAPI is down. */
-  public record GetArmed(ActorRef<Armed> replyTo) implements Command {}
-  public record Armed(boolean armed) implements CborSerializable {}
+  /** Arming and suspension as last journaled: they hold across restarts, also while XAPI is down. */
+  public record GetStanding(ActorRef<Standing> replyTo) implements Command {}
+  public record Standing(boolean armed, boolean suspended) implements CborSerializable {}
 
-  /** How many decisions this node has recorded, and the arming it last recorded. */
-  public record State(long recorded, boolean armed) implements CborSerializable {}
+  /** How many decisions this node has recorded, and the standing they leave it in. */
+  public record State(long recorded, boolean armed, boolean suspended) implements CborSerializable {}
 
   public static final String TAG = "ha-event";
 
@@ -39,18 +39,19 @@ public final class HaJournal
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
   }
 
-  @Override public State emptyState() { return new State(0, true); }
+  @Override public State emptyState() { return new State(0, true, false); }
 
   @Override public CommandHandlerWithReply<Command, HaEvent, State> commandHandler() {
     return newCommandHandlerWithReplyBuilder().forAnyState()
         .onCommand(Record.class, (s, c) -> Effect().persist(c.event()).thenReply(c.replyTo(), ns -> Done.getInstance()))
-        .onCommand(GetArmed.class, (s, c) -> Effect().reply(c.replyTo(), new Armed(s.armed())))
+        .onCommand(GetStanding.class, (s, c) -> Effect().reply(c.replyTo(), new Standing(s.armed(), s.suspended())))
         .build();
   }
 
   @Override public EventHandler<State, HaEvent> eventHandler() {
     return newEventHandlerBuilder().forAnyState().onAnyEvent((s, e) -> new State(s.recorded() + 1,
-        e instanceof HaEvent.ArmingChanged a ? a.armed() : s.armed()));
+        e instanceof HaEvent.ArmingChanged a ? a.armed() : s.armed(),
+        e instanceof HaEvent.Suspended || (s.suspended() && !(e instanceof HaEvent.SuspensionCleared))));
   }
 
   @Override public Set<String> tagsFor(HaEvent e) { return Set.of(TAG); }

@@ -32,8 +32,12 @@ public final class HostActor extends AbstractBehavior<HostActor.Command> {
                          int poolHosts, boolean mayAct) implements Command {}
   /** The peer's node as the Akka failure detector sees it. */
   public record Reachability(boolean reachable, Address node, Instant since) implements Command {}
-  /** Reported to the guardian once the peer was fenced, so it is left out of every later choice. */
-  public record PeerFenced(HostId host) {}
+  /** What a HostActor tells its guardian. */
+  public sealed interface Report {}
+  /** The peer was fenced: leave it out of every later choice until its node rejoins. */
+  public record PeerFenced(HostId host) implements Report {}
+  /** This host, the winner, could not take over a lost master for lack of quorum: HA suspension. */
+  public record Suspend(String reason) implements Report {}
 
   private enum Tick implements Command { PROBE, RECHECK }
   private record ProbeResult(boolean answered) implements Command {}
@@ -46,7 +50,7 @@ public final class HostActor extends AbstractBehavior<HostActor.Command> {
 
   public static Behavior<Command> create(HostId peer, NodeSettings settings, TakeoverActor.Ports ports,
                                          TakeoverActor.Peers peers, ActorRef<AutopromoteActor.Command> autopromote,
-                                         ActorRef<PeerFenced> guardian) {
+                                         ActorRef<Report> guardian) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
         new HostActor(ctx, timers, peer, settings, ports, peers, autopromote, guardian)));
   }
@@ -58,7 +62,7 @@ public final class HostActor extends AbstractBehavior<HostActor.Command> {
   private final TakeoverActor.Ports ports;
   private final TakeoverActor.Peers peers;
   private final ActorRef<AutopromoteActor.Command> autopromote;
-  private final ActorRef<PeerFenced> guardian;
+  private final ActorRef<Report> guardian;
   private final Recorder<Command> recorder;
 
   private Optional<HostView> view = Optional.empty();
@@ -75,7 +79,7 @@ public final class HostActor extends AbstractBehavior<HostActor.Command> {
 
   private HostActor(ActorContext<Command> ctx, TimerScheduler<Command> timers, HostId peer, NodeSettings settings,
                     TakeoverActor.Ports ports, TakeoverActor.Peers peers,
-                    ActorRef<AutopromoteActor.Command> autopromote, ActorRef<PeerFenced> guardian) {
+                    ActorRef<AutopromoteActor.Command> autopromote, ActorRef<Report> guardian) {
     super(ctx);
     this.timers = timers;
     this.peer = peer;
@@ -248,8 +252,14 @@ public final class HostActor extends AbstractBehavior<HostActor.Command> {
       phase = Phase.FENCED;
       guardian.tell(new PeerFenced(peer));   // before this host becomes master and picks a new winner
     } else if (t.progress() instanceof TakeoverActor.Ended e) {
-      if (!e.fenced()) phase = Phase.STANDING_BY;
-      else guardian.tell(new PeerFenced(peer));   // again: the guardian reads the pool now, VMs are halted
+      if (e.fenced()) {
+        guardian.tell(new PeerFenced(peer));   // again: the guardian reads the pool now, VMs are halted
+      } else {
+        phase = Phase.STANDING_BY;
+        // HA-Lizard §3.4/3.7 without its bug: the winner that cannot fence the master for lack of quorum
+        // suspends itself (journaled, self-fence once) and never promotes until cleared.
+        if (peerIsMaster && e.reason().startsWith(TakeoverActor.NO_QUORUM)) guardian.tell(new Suspend(e.reason()));
+      }
     }
     return this;
   }

@@ -27,6 +27,7 @@ import org.tandemha.actors.decide.Autopromote;
 import org.tandemha.actors.port.Clock;
 import org.tandemha.actors.port.FencePort;
 import org.tandemha.actors.port.NetPort;
+import org.tandemha.actors.port.SelfFence;
 import org.tandemha.actors.port.XapiPort;
 import org.tandemha.protocol.HaEvent;
 import org.tandemha.protocol.HostId;
@@ -52,10 +53,14 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
   private record PeerFenced(HostId host) implements Command {}
   private record MemberJoined(ClusterEvent.MemberUp event) implements Command {}
   private record PoolChanged(int changes) implements Command {}
-  private record ArmedKnown(boolean armed) implements Command {}
+  private record StandingKnown(boolean armed, boolean suspended) implements Command {}
+  private record SuspendSelf(String reason) implements Command {}
+  private record SuspensionRecorded(String reason) implements Command {}
+  private record SuspensionEnded(String source) implements Command {}
+  private record HostTagWritten(HostId host, Throwable error) implements Command {}
   private record ArmingRecorded(boolean armed) implements Command {}
 
-  public record Ports(XapiPort xapi, FencePort fence, NetPort net, Clock clock) {}
+  public record Ports(XapiPort xapi, FencePort fence, NetPort net, SelfFence selfFence, Clock clock) {}
 
   public static final String AUTOPROMOTE_KEY = "autopromote_uuid";
   /** Pool other-config switch for fencing and takeover, cluster-wide: "false" disarms, absent or "true" arms. */
@@ -83,6 +88,9 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
   private boolean armed = true;          // until the journal says otherwise
   private String lastArmingValue;        // as last read from the pool, to journal changes once
   private boolean nativeHaWarned;
+  private boolean suspended;             // as journaled: a suspended node never promotes
+  private final Set<HostId> tagging = new HashSet<>();
+  private final Set<HostId> unreachable = new HashSet<>();
 
   private NodeGuardian(ActorContext<Command> ctx, TimerScheduler<Command> timers, NodeSettings settings, Ports ports) {
     super(ctx);
@@ -108,8 +116,8 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
     ctx.spawn(supervised(PoolWatchActor.create(ports.xapi(), blockingIo, settings.eventWait(),
         ctx.messageAdapter(PoolWatchActor.PoolChanged.class, c -> new PoolChanged(c.changes())))), "pool-watch");
     timers.startTimerWithFixedDelay(Tick.POLL, Tick.POLL, settings.poll());   // the safety net under events
-    ctx.ask(HaJournal.Armed.class, journal, Duration.ofSeconds(10), HaJournal.GetArmed::new,
-        (a, e) -> new ArmedKnown(e == null ? a.armed() : true));
+    ctx.ask(HaJournal.Standing.class, journal, Duration.ofSeconds(10), HaJournal.GetStanding::new,
+        (st, e) -> e == null ? new StandingKnown(st.armed(), st.suspended()) : new StandingKnown(true, false));
     ctx.getSelf().tell(Tick.POLL);
     ctx.getLog().info("node for host {} started: poll {}, XAPI_COUNT {}, XAPI_DELAY {}, fence device {}",
         self, settings.poll(), settings.ha().xapiCount(), settings.ha().xapiDelay(), ports.fence().device());
@@ -129,9 +137,26 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
         .onMessage(PoolKeyWritten.class, this::onPoolKeyWritten)
         .onMessage(PeerFenced.class, this::onPeerFenced)
         .onMessage(PoolChanged.class, c -> poll())
-        .onMessage(ArmedKnown.class, a -> {
-          if (!a.armed()) getContext().getLog().warn("arming: DISARMED (as last journaled): no fencing, no takeover");
-          armed = a.armed();
+        .onMessage(StandingKnown.class, st -> {
+          if (!st.armed()) getContext().getLog().warn("arming: DISARMED (as last journaled): no fencing, no takeover");
+          if (st.suspended()) {
+            getContext().getLog().warn("HA SUSPENDED (as last journaled): this host stays passive and never "
+                + "promotes until the master tags it healthy or an operator resumes it");
+          }
+          armed = st.armed();
+          suspended = st.suspended();
+          return this;
+        })
+        .onMessage(SuspendSelf.class, this::onSuspendSelf)
+        .onMessage(SuspensionRecorded.class, this::onSuspensionRecorded)
+        .onMessage(SuspensionEnded.class, e -> {
+          suspended = false;
+          getContext().getLog().info("HA suspension cleared: {}", e.source());
+          return this;
+        })
+        .onMessage(HostTagWritten.class, w -> {
+          tagging.remove(w.host());
+          if (w.error() != null) getContext().getLog().warn("host {}: tag not written: {}", w.host(), w.error().toString());
           return this;
         })
         .onMessage(ArmingRecorded.class, a -> {
@@ -181,13 +206,15 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
           + "while it is (disable one of the two)");
     }
     nativeHaWarned = pool.nativeHaEnabled();
-    boolean mayAct = armed && !pool.nativeHaEnabled();
+    clearSuspensionIfHealthy(pool);
+    boolean mayAct = armed && !pool.nativeHaEnabled() && !suspended;
     for (HostView h : pool.hosts()) {
       if (h.id().equals(settings.self())) continue;
       hostActor(h.id()).tell(new HostActor.Observed(h, h.id().equals(pool.master()), selfIsMaster, haEnabled,
           pool.hosts().size(), mayAct));
     }
     if (selfIsMaster) {
+      tagHosts(pool);
       chooseWinner(pool);
       if (haEnabled) {
         for (VmView vm : pool.vms()) {
@@ -198,6 +225,49 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
     } else {
       noteWinnerSeen(pool);
     }
+    return this;
+  }
+
+  /**
+   * HA-Lizard's host tag (other-config {@code <XC_FIELD_NAME>}): the master marks itself {@code master} and
+   * every slave whose node it can reach {@code healthy}; a suspended slave reads that as "you may resume".
+   */
+  private void tagHosts(PoolSnapshot pool) {
+    String field = settings.ha().xcFieldName();
+    for (HostView h : pool.hosts()) {
+      boolean self = h.id().equals(settings.self());
+      String want = self ? "master" : "healthy";
+      if (!self && (!h.enabled() || fenced.contains(h.id()) || unreachable.contains(h.id()))) continue;
+      if (want.equals(h.otherConfig().get(field)) || !tagging.add(h.id())) continue;
+      getContext().pipeToSelf(CompletableFuture.runAsync(() -> ports.xapi().setHostOtherConfig(h.id(), field, want),
+          blockingIo), (ok, error) -> new HostTagWritten(h.id(), error));
+    }
+  }
+
+  private void clearSuspensionIfHealthy(PoolSnapshot pool) {
+    if (!suspended) return;
+    boolean healthy = pool.host(settings.self())
+        .map(h -> "healthy".equals(h.otherConfig().get(settings.ha().xcFieldName()))).orElse(false);
+    if (!healthy || pool.master().equals(settings.self())) return;
+    String source = "the master (" + pool.master() + ") tagged this host healthy";
+    getContext().ask(akka.Done.class, journal, Duration.ofSeconds(5),
+        r -> new HaJournal.Record(new HaEvent.SuspensionCleared(settings.self(), source, ports.clock().now()), r),
+        (done, e) -> e == null ? new SuspensionEnded(source) : new SuspensionEnded("(not journaled, still suspended)"));
+  }
+
+  /** Journaled first; then this host fences itself once. After the restart the journal keeps it passive. */
+  private Behavior<Command> onSuspendSelf(SuspendSelf s) {
+    if (suspended) return this;
+    suspended = true;
+    getContext().getLog().error("HA SUSPENSION: {}; self-fencing via {}", s.reason(), ports.selfFence().method());
+    getContext().ask(akka.Done.class, journal, Duration.ofSeconds(5),
+        r -> new HaJournal.Record(new HaEvent.Suspended(settings.self(), s.reason(), ports.clock().now()), r),
+        (done, e) -> new SuspensionRecorded(s.reason()));
+    return this;
+  }
+
+  private Behavior<Command> onSuspensionRecorded(SuspensionRecorded s) {
+    CompletableFuture.runAsync(() -> ports.selfFence().fire(s.reason()), blockingIo);
     return this;
   }
 
@@ -274,6 +344,11 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
     Member m = c.event().member();
     boolean reachable = c.event() instanceof ClusterEvent.ReachableMember;
     m.getRoles().stream().filter(role -> role.startsWith("host-")).map(role -> new HostId(role.substring(5)))
+        .forEach(h -> {
+          if (reachable) unreachable.remove(h);
+          else unreachable.add(h);
+        });
+    m.getRoles().stream().filter(role -> role.startsWith("host-")).map(role -> new HostId(role.substring(5)))
         .filter(h -> !h.equals(settings.self()))
         .forEach(h -> {
           getContext().getLog().info("cluster: node of host {} is {}", h, reachable ? "reachable" : "UNREACHABLE");
@@ -303,8 +378,12 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
 
   private ActorRef<HostActor.Command> hostActor(HostId h) {
     return hosts.computeIfAbsent(h, id -> getContext().spawn(supervised(HostActor.create(id, settings, takeoverPorts,
-        takeoverPeers, autopromote, getContext().messageAdapter(HostActor.PeerFenced.class,
-            f -> new PeerFenced(f.host())))), "host-" + id.uuid()));
+        takeoverPeers, autopromote, getContext().messageAdapter(HostActor.Report.class, NodeGuardian::fromHost))),
+        "host-" + id.uuid()));
+  }
+
+  private static Command fromHost(HostActor.Report r) {
+    return r instanceof HostActor.PeerFenced f ? new PeerFenced(f.host()) : new SuspendSelf(((HostActor.Suspend) r).reason());
   }
 
   private ActorRef<VmActor.Command> vmActor(VmView vm) {

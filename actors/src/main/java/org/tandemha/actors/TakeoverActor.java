@@ -74,6 +74,8 @@ public final class TakeoverActor extends AbstractBehavior<TakeoverActor.Command>
   }
 
   private static final Duration MASTER_CHECK_INTERVAL = Duration.ofMillis(500);
+  /** How an abort for lack of quorum begins its reason: the parent suspends HA on it. */
+  public static final String NO_QUORUM = "no quorum: ";
   private final TimerScheduler<Command> timers;
   private final Lost kind;
   private final String peerAddress;
@@ -140,7 +142,7 @@ public final class TakeoverActor extends AbstractBehavior<TakeoverActor.Command>
   }
 
   private Behavior<Command> onQuorum(QuorumKnown q) {
-    if (!q.verdict().quorate()) return abort(new Abort("no quorum: " + q.verdict().reason()));
+    if (!q.verdict().quorate()) return abort(new Abort(NO_QUORUM + q.verdict().reason()));
     boolean tie = q.verdict().sources().contains("heuristics");
     if (kind == Lost.MASTER && tie && !fenceDelay.isZero()) {
       // Both sides of a symmetric partition may pass the heuristics: the master's side fences at once,

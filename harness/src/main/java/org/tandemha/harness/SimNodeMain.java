@@ -29,7 +29,8 @@ public final class SimNodeMain {
     }
     // A node of the simulated pool never outlives whoever started it (the demo, a test), even on kill -9.
     ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> Runtime.getRuntime().halt(1)));
-    var system = TandemNode.start(config, new SimPowerFence(fence, config.settings().fenceTimeout()));
+    SimPowerFence power = new SimPowerFence(fence, config.settings().fenceTimeout());
+    var system = TandemNode.start(config, power, new SimSelfFence(power, config.settings().self()));
     system.getWhenTerminated().toCompletableFuture().join();
     System.exit(0);
   }

@@ -19,6 +19,15 @@ public sealed interface HaEvent extends JsonSerializable {
    */
   record ArmingChanged(boolean armed, String source, Instant at) implements HaEvent {}
 
+  /**
+   * HA suspension of this host: it was the winner, could not fence the lost master and had no quorum. Written
+   * before it fences itself; after a restart the node stays passive (never promotes) until cleared.
+   */
+  record Suspended(HostId host, String reason, Instant at) implements HaEvent {}
+
+  /** The suspension ended: the master tagged this host healthy again, or an operator resumed it. */
+  record SuspensionCleared(HostId host, String source, Instant at) implements HaEvent {}
+
   /** The master's node confirmed a slave lost: the cluster failure detector and every XAPI probe agree. */
   record SlaveLost(HostId slave, String evidence, Instant at) implements HaEvent {}
 

@@ -46,6 +46,8 @@ class SerializationRoundTripTest {
         new AutopromoteEvent.AutopromoteWinnerChosen(POOL, Optional.of(B), "lowest enabled slave uuid", T),
         new AutopromoteEvent.AutopromoteWinnerChosen(POOL, Optional.empty(), "none_available", T),
         new HaEvent.MasterLost(A, "unreachable 1.6s, xapi probes 3/3 failed", T),
+        new HaEvent.Suspended(B, "could not fence the master and no quorum", T),
+        new HaEvent.SuspensionCleared(B, "master reports this host healthy", T),
         new HaEvent.ArmingChanged(false, "pool other-config tandem_armed=false", T),
         new HaEvent.SlaveLost(B, "unreachable 1.6s, xapi probes 3/3 failed", T),
         new HaEvent.SlaveRecovered(B, 3, T),

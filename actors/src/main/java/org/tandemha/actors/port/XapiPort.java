@@ -17,6 +17,9 @@ public interface XapiPort {
   /** Replaces one pool other-config key (XAPI has no "set key": remove, then add). */
   void setPoolOtherConfig(String key, String value);
 
+  /** Replaces one host other-config key (HA-Lizard's host tag: master / healthy / failed). */
+  void setHostOtherConfig(HostId host, String key, String value);
+
   /** Replaces one VM other-config key. */
   void setVmOtherConfig(VmId vm, String key, String value);
 

@@ -117,6 +117,15 @@ public final class SdkXapiAdapter implements XapiPort {
     });
   }
 
+  @Override public void setHostOtherConfig(HostId host, String key, String value) {
+    withMaster("host other-config " + key, c -> {
+      Host h = Host.getByUuid(c, host.uuid());
+      h.removeFromOtherConfig(c, key);
+      h.addToOtherConfig(c, key, value);
+      return null;
+    });
+  }
+
   @Override public void setVmOtherConfig(VmId vm, String key, String value) {
     withMaster("VM other-config " + key, c -> {
       VM v = VM.getByUuid(c, vm.uuid());

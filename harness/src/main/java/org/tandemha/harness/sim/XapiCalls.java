@@ -581,6 +581,16 @@ final class XapiCalls {
             for (SimHost h : pool.hosts.values()) all.put(h.ref, SimRecords.host(pool, h));
             return all;
         });
+        register("host.get_other_config", 1, (ctx, a) -> new LinkedHashMap<>(host(a.get(0)).otherConfig));
+        register("host.add_to_other_config", 3, (ctx, a) -> {
+            SimHost h = host(a.get(0));
+            addToMap(h.otherConfig, "host", h.ref, a);
+            return "";
+        });
+        register("host.remove_from_other_config", 2, (ctx, a) -> {
+            host(a.get(0)).otherConfig.remove(str(a.get(1)));
+            return "";
+        });
         register("host.get_record", 1, (ctx, a) -> SimRecords.host(pool, host(a.get(0))));
         register("host.get_by_uuid", 1, (ctx, a) -> {
             SimHost h = pool.findHostByUuid(str(a.get(0)));

@@ -1,0 +1,30 @@
+package org.tandemha.harness;
+
+import org.tandemha.actors.port.FenceDeviceError;
+import org.tandemha.actors.port.SelfFence;
+import org.tandemha.protocol.HostId;
+
+/**
+ * A simulated host fencing itself: its power switch cuts its power, and the node process ends with it,
+ * as a reboot would end it. The harness may start the node again afterwards, like the host coming back.
+ */
+public final class SimSelfFence implements SelfFence {
+  private final SimPowerFence power;
+  private final HostId self;
+
+  public SimSelfFence(SimPowerFence power, HostId self) {
+    this.power = power;
+    this.self = self;
+  }
+
+  @Override public String method() { return "simulated power-off of " + self; }
+
+  @Override public void fire(String reason) {
+    try {
+      power.powerOff(self);
+    } catch (FenceDeviceError e) {
+      System.err.println("self-fence: power switch failed (" + e.getMessage() + "); the node stops anyway");
+    }
+    Runtime.getRuntime().halt(137);
+  }
+}
