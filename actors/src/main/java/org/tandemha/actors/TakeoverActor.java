@@ -74,6 +74,10 @@ public final class TakeoverActor extends AbstractBehavior<TakeoverActor.Command>
   }
 
   private static final Duration MASTER_CHECK_INTERVAL = Duration.ofMillis(500);
+  /** HA-Lizard tries pool-recover-slaves up to 5 times, 5 s apart; the new master's xapi may still be settling. */
+  private static final int RECOVER_ATTEMPTS = 5;
+  private static final Duration RECOVER_RETRY = Duration.ofSeconds(1);
+  private int recoverAttempts;
   /** How an abort for lack of quorum begins its reason: the parent suspends HA on it. */
   public static final String NO_QUORUM = "no quorum: ";
   private final TimerScheduler<Command> timers;
@@ -239,8 +243,17 @@ public final class TakeoverActor extends AbstractBehavior<TakeoverActor.Command>
   }
 
   private Behavior<Command> onRecovered(Recovered r) {
+    if (r.error() != null && ++recoverAttempts < RECOVER_ATTEMPTS) {
+      getContext().getLog().warn("takeover of {}: recover_slaves failed (attempt {} of {}), retrying in {}: {}", lost,
+          recoverAttempts, RECOVER_ATTEMPTS, RECOVER_RETRY, cause(r.error()));
+      timers.startSingleTimer(Step.RECOVER, RECOVER_RETRY);
+      return this;
+    }
     List<HostId> hosts = r.error() == null ? r.hosts() : List.of();
-    if (r.error() != null) getContext().getLog().warn("takeover of {}: recover_slaves failed: {}", lost, cause(r.error()));
+    if (r.error() != null) {
+      getContext().getLog().warn("takeover of {}: recover_slaves failed {} times, going on without: {}", lost,
+          RECOVER_ATTEMPTS, cause(r.error()));
+    }
     recorder.record(new HaEvent.SlavesRecovered(hosts, clock.now()), Step.READ_POOL,
         e -> new Abort("slave recovery not journaled: " + e));
     return this;
