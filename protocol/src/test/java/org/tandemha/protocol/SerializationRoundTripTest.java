@@ -40,7 +40,7 @@ class SerializationRoundTripTest {
         new PoolSnapshot(POOL, A, Map.of("autopromote_uuid", B.uuid()), List.of(host), List.of(vm), T),
         new FenceOutcome.Confirmed(A, "sim-power", "power read back off", T),
         new FenceOutcome.Failed(A, "sim-power", "no answer within 5s", T),
-        new QuorumVerdict(2, 2, true, List.of("self", "heuristics"), "tie broken by heuristics"),
+        new QuorumVerdict(2, 2, true, true, List.of("self", "heuristics"), "tie broken by heuristics"),
         new AutopromoteEvent.AutopromoteWinnerChosen(POOL, Optional.of(B), "lowest enabled slave uuid", T),
         new AutopromoteEvent.AutopromoteWinnerChosen(POOL, Optional.empty(), "none_available", T),
         new HaEvent.MasterLost(A, "unreachable 1.6s, xapi probes 3/3 failed", T),
