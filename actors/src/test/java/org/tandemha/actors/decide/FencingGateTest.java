@@ -71,7 +71,7 @@ class FencingGateTest {
         // general gates
         Arguments.of("disarmed: never",                                     master().disarmed(), REFUSE, SAFE, 0),
         Arguments.of("disarmed winner: never, and no suspension",           winner().disarmed().quorum(TIE_LOST), REFUSE, SAFE, 0),
-        Arguments.of("native XenServer HA on: refuse and alert",            master().nativeHa(), REFUSE, SAFE, 0),
+        Arguments.of("§3.3.4 native XenServer HA on: refuse and alert",     master().nativeHa(), REFUSE, SAFE, 0),
         Arguments.of("§2.3 peer in maintenance is never fenced",            master().maintenance(), REFUSE, SAFE, 0),
         Arguments.of("§2.9 a slave that is not the winner never fences",    slave(), REFUSE, SAFE, 0),
         // §2.6 gate order
