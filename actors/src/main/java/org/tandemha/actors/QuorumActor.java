@@ -102,7 +102,7 @@ public final class QuorumActor extends AbstractBehavior<QuorumActor.Command> {
         Math.min(h.nodesReachable(), h.request().poolHosts()), configured, h.allAnswered()));
     getContext().getLog().info("quorum: {} ({} of {} votes needed, sources {}): {}",
         v.quorate() ? "QUORATE" : "NOT quorate", v.votes(), v.needed(), v.sources(), v.reason());
-    QuorumVerdict notRecorded = new QuorumVerdict(v.votes(), v.needed(), false, v.sources(), "verdict not journaled");
+    QuorumVerdict notRecorded = new QuorumVerdict(v.votes(), v.needed(), false, v.exactTie(), v.sources(), "verdict not journaled");
     recorder.record(new HaEvent.QuorumEvaluated(v.votes(), v.needed(), v.quorate(), v.sources(), v.reason(), clock.now()),
         new Answer(v, h.request().replyTo()), err -> new Answer(notRecorded, h.request().replyTo()));
     return this;

@@ -147,7 +147,7 @@ public final class TakeoverActor extends AbstractBehavior<TakeoverActor.Command>
 
   private Behavior<Command> onQuorum(QuorumKnown q) {
     if (!q.verdict().quorate()) return abort(new Abort(NO_QUORUM + q.verdict().reason()));
-    boolean tie = q.verdict().sources().contains("heuristics");
+    boolean tie = q.verdict().exactTie();
     if (kind == Lost.MASTER && tie && !fenceDelay.isZero()) {
       // Both sides of a symmetric partition may pass the heuristics: the master's side fences at once,
       // this slave's side only after FENCE_DELAY_SLAVE, so it is off before it could fence (DESIGN.md).

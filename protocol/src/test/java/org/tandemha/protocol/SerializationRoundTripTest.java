@@ -40,7 +40,7 @@ class SerializationRoundTripTest {
         new PoolSnapshot(POOL, A, Map.of("autopromote_uuid", B.uuid()), List.of(host), List.of(vm), T),
         new FenceOutcome.Confirmed(A, "sim-power", "power read back off", T),
         new FenceOutcome.Failed(A, "sim-power", "no answer within 5s", T),
-        new QuorumVerdict(2, 2, true, List.of("self", "heuristics"), "tie broken by heuristics"),
+        new QuorumVerdict(2, 2, true, true, List.of("self", "heuristics"), "tie broken by heuristics"),
         new HaSettings(false, "ha-lizard-enabled", 3, java.time.Duration.ofMillis(500), List.of("10.0.0.1"), true,
             java.time.Duration.ofSeconds(5)),
         new AutopromoteEvent.AutopromoteWinnerChosen(POOL, Optional.of(B), "lowest enabled slave uuid", T),

@@ -15,9 +15,16 @@ public final class MasterLoss {
    * @param xapiCount          XAPI_COUNT
    * @param poolHaEnabled      the pool's HA switch as last read (kept while XAPI is down)
    * @param winner             the autopromote winner as last persisted on this node
+   * @param suspended          this node is in HA suspension (Suspension): it never promotes (closes §3.4.1)
    */
   public record Evidence(HostId self, boolean clusterUnreachable, int failedProbes, int xapiCount,
-                         boolean poolHaEnabled, Optional<HostId> winner) {}
+                         boolean poolHaEnabled, Optional<HostId> winner, boolean suspended) {
+    /** A node that is not suspended. */
+    public Evidence(HostId self, boolean clusterUnreachable, int failedProbes, int xapiCount,
+                    boolean poolHaEnabled, Optional<HostId> winner) {
+      this(self, clusterUnreachable, failedProbes, xapiCount, poolHaEnabled, winner, false);
+    }
+  }
 
   public record Decision(Action action, String reason) {}
 
@@ -26,6 +33,9 @@ public final class MasterLoss {
     if (e.failedProbes() < e.xapiCount()) {
       return new Decision(Action.KEEP_WATCHING,
           "XAPI probes failed " + e.failedProbes() + "/" + e.xapiCount() + ", not yet confirmed");
+    }
+    if (e.suspended()) {
+      return new Decision(Action.STAND_BY, "HA suspended on this host: a suspended node never promotes");
     }
     if (!e.poolHaEnabled()) return new Decision(Action.STAND_BY, "pool HA is disabled");
     if (e.winner().isEmpty()) return new Decision(Action.STAND_BY, "no autopromote winner known");

@@ -43,6 +43,36 @@ class AutopromoteTest {
     assertEquals(winner, c.winner(), c.reason());
   }
 
+  static final PoolSnapshot ABC = pool(A, host(A, true), host(B, true), host(C, true));
+  static final Set<HostId> ALL = Set.of(A, B, C);
+
+  static Autopromote.Evidence ev(PoolSnapshot p, Set<HostId> fenced, Set<HostId> suspended, Set<HostId> quorate,
+                                 Optional<HostId> preferred) {
+    return new Autopromote.Evidence(p, fenced, suspended, quorate, preferred);
+  }
+
+  static Stream<Arguments> issueCases() {
+    return Stream.of(//                                                   pool fenced  suspended quorate preferred  winner
+        Arguments.of("lowest UUID among eligible slaves",                   ev(ABC, Set.of(), Set.of(), ALL, Optional.empty()), Optional.of(B)),
+        Arguments.of("§2.9 disabled slave is never chosen",                 ev(pool(A, host(A, true), host(B, false), host(C, true)), Set.of(), Set.of(), ALL, Optional.empty()), Optional.of(C)),
+        Arguments.of("fenced slave is left out",                            ev(ABC, Set.of(B), Set.of(), ALL, Optional.empty()), Optional.of(C)),
+        Arguments.of("§3.7 suspended slave is left out",                    ev(ABC, Set.of(), Set.of(B), ALL, Optional.empty()), Optional.of(C)),
+        Arguments.of("slave outside the quorate partition is left out",     ev(ABC, Set.of(), Set.of(), Set.of(A, C), Optional.empty()), Optional.of(C)),
+        Arguments.of("master not quorate: nobody is eligible",              ev(ABC, Set.of(), Set.of(), Set.of(), Optional.empty()), Optional.empty()),
+        Arguments.of("operator preference wins when eligible",              ev(ABC, Set.of(), Set.of(), ALL, Optional.of(C)), Optional.of(C)),
+        Arguments.of("preference suspended: falls back to lowest UUID",     ev(ABC, Set.of(), Set.of(C), ALL, Optional.of(C)), Optional.of(B)),
+        Arguments.of("preference is the master: falls back",                ev(ABC, Set.of(), Set.of(), ALL, Optional.of(A)), Optional.of(B)),
+        Arguments.of("preference not a pool host: falls back",              ev(ABC, Set.of(), Set.of(), ALL, Optional.of(new HostId("zzzz"))), Optional.of(B)),
+        Arguments.of("every slave fenced or suspended: none_available",     ev(ABC, Set.of(B), Set.of(C), ALL, Optional.of(C)), Optional.empty()));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("issueCases")
+  void choosesWithSuspensionQuorumAndPreference(String name, Autopromote.Evidence e, Optional<HostId> winner) {
+    Autopromote.Choice c = Autopromote.choose(e);
+    assertEquals(winner, c.winner(), c.reason());
+  }
+
   @org.junit.jupiter.api.Test
   void readsPoolValueBack() {
     PoolSnapshot p = pool(A, host(A, true), host(B, true));

@@ -28,7 +28,16 @@ class MasterLossTest {
         Arguments.of("confirmed, this host is the winner",           ev(true, 3, true, Optional.of(SELF)), FENCE_AND_TAKE_OVER),
         Arguments.of("confirmed, another host is the winner",        ev(true, 3, true, Optional.of(OTHER)), STAND_BY),
         Arguments.of("confirmed, no winner known",                   ev(true, 3, true, Optional.empty()), STAND_BY),
-        Arguments.of("confirmed, pool HA disabled",                  ev(true, 3, false, Optional.of(SELF)), STAND_BY));
+        Arguments.of("confirmed, pool HA disabled",                  ev(true, 3, false, Optional.of(SELF)), STAND_BY),
+        Arguments.of("§3.2 autopromote file missing: not eligible",  ev(true, 3, true, Optional.empty()), STAND_BY),
+        Arguments.of("§3.2 eligible iff this host is the winner",    ev(true, 3, true, Optional.of(SELF)), FENCE_AND_TAKE_OVER),
+        Arguments.of("§3.4.2 ha_lizard_enabled false: exit",         ev(true, 3, false, Optional.of(SELF)), STAND_BY),
+        Arguments.of("§3.4.4 a probe inside XAPI_COUNT: keep trying", ev(true, 2, true, Optional.of(SELF)), KEEP_WATCHING),
+        Arguments.of("§3.4.5b not the winner: manual intervention",  ev(true, 3, true, Optional.of(OTHER)), STAND_BY),
+        Arguments.of("§3.4.1 suspended winner never promotes",
+            new MasterLoss.Evidence(SELF, true, 3, 3, true, Optional.of(SELF), true), STAND_BY),
+        Arguments.of("suspended, master reachable: keep watching",
+            new MasterLoss.Evidence(SELF, false, 0, 3, true, Optional.of(SELF), true), KEEP_WATCHING));
   }
 
   @ParameterizedTest(name = "{0}")

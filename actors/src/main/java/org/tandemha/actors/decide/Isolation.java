@@ -1,0 +1,87 @@
+package org.tandemha.actors.decide;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A node that has been without quorum for MGT_LINK_LOSS_TOLERANCE while VMs run on its host hard-stops them and
+ * demotes its storage (issue #4 item 11, halizard-behaviour §2.1) — judged from quorum, not from the management
+ * PIF's carrier, so an upstream switch failure counts too (closes §10.1.3). The other side's half: with a POOL
+ * fence (nothing powered off) the peer may take over only once that hard stop has provably had its time.
+ */
+public final class Isolation {
+  private Isolation() {}
+
+  /** Covers clock skew between the two sides, failure-detector lag and the hard stop itself. */
+  public static final Duration MARGIN = Duration.ofSeconds(10);
+
+  /** MGT_LINK_LOSS_TOLERANCE when unset. */
+  public static final Duration DEFAULT_TOLERANCE = Duration.ofSeconds(5);
+
+  public enum Action { NOTHING, WAIT, HARD_STOP }
+
+  /**
+   * @param quorate        this node's current quorum verdict
+   * @param lastQuorate    the last instant this node held quorum (empty = never since start: counts from now)
+   * @param tolerance      MGT_LINK_LOSS_TOLERANCE
+   * @param vmsRunningHere this host really runs guest domains (read locally, not via XAPI)
+   * @param holdsStorage   this host is DRBD Primary / iSCSI target / floating-IP owner
+   */
+  public record Evidence(boolean quorate, Optional<Instant> lastQuorate, Instant now, Duration tolerance,
+                         boolean vmsRunningHere, boolean holdsStorage) {
+    public Evidence {
+      Objects.requireNonNull(now, "now");
+      Objects.requireNonNull(tolerance, "tolerance");
+      if (tolerance.isNegative()) throw new IllegalArgumentException("MGT_LINK_LOSS_TOLERANCE must not be negative");
+    }
+  }
+
+  /**
+   * @param stopVms       hard-stop every guest on this host now
+   * @param demoteStorage step down as DRBD Primary / iSCSI target / floating-IP owner now
+   * @param hardStopAt    when the hard stop is (or was) due; empty while quorate
+   */
+  public record Decision(Action action, boolean stopVms, boolean demoteStorage, Optional<Instant> hardStopAt,
+                         String reason) {}
+
+  /** The peer's side: the earliest instant it may take over this node's work. */
+  public record PeerWait(Instant notBefore, Duration delay, String reason) {}
+
+  public static Decision assess(Evidence e) {
+    if (e.quorate()) return new Decision(Action.NOTHING, false, false, Optional.empty(), "quorate");
+    Instant since = e.lastQuorate().orElse(e.now());
+    Instant due = since.plus(e.tolerance());
+    if (e.now().isBefore(due)) {
+      return new Decision(Action.WAIT, false, false, Optional.of(due),
+          "no quorum since " + since + ": hard stop due at " + due + " unless quorum returns");
+    }
+    if (!e.vmsRunningHere() && !e.holdsStorage()) {
+      return new Decision(Action.NOTHING, false, false, Optional.of(due),
+          "no quorum since " + since + ", but no VM runs here and no storage role is held");
+    }
+    return new Decision(Action.HARD_STOP, e.vmsRunningHere(), e.holdsStorage(), Optional.of(due),
+        "no quorum for MGT_LINK_LOSS_TOLERANCE=" + e.tolerance().toSeconds() + "s (since " + since + "): "
+            + (e.vmsRunningHere() ? "hard-stop every VM here" : "")
+            + (e.vmsRunningHere() && e.holdsStorage() ? " and " : "")
+            + (e.holdsStorage() ? "demote storage" : "")
+            + " before the peer may take over");
+  }
+
+  /**
+   * With POWER the peer needs no extra wait (the fence's read-back confirms); with POOL it waits
+   * tolerance + {@link #MARGIN} after its last contact with this node, so the hard stop has happened first.
+   */
+  public static PeerWait peerTakeover(FencingGate.Method method, Instant lastContact, Duration tolerance) {
+    Objects.requireNonNull(method, "method");
+    Objects.requireNonNull(lastContact, "lastContact");
+    if (method == FencingGate.Method.POWER) {
+      return new PeerWait(lastContact, Duration.ZERO, "power fence: the read-back confirms, no isolation wait");
+    }
+    Duration wait = tolerance.plus(MARGIN);
+    return new PeerWait(lastContact.plus(wait), wait,
+        "POOL fence powers nothing off: wait MGT_LINK_LOSS_TOLERANCE " + tolerance.toSeconds() + "s + margin "
+            + MARGIN.toSeconds() + "s after last contact, until " + lastContact.plus(wait));
+  }
+}
