@@ -102,11 +102,12 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
     this.journal = ctx.spawn(supervised(HaJournal.create(self)), "ha-journal");
     this.autopromote = ctx.spawn(supervised(AutopromoteActor.create(self)), "autopromote");
     ActorRef<QuorumActor.Command> quorum = ctx.spawn(supervised(
-        QuorumActor.create(self, settings.ha(), ports.net(), journal, ports.clock(), blockingIo)), "quorum");
+        QuorumActor.create(self, settings.ha(), settings.witnesses(), ports.net(), journal, ports.clock(), blockingIo)),
+        "quorum");
     ActorRef<FenceAgentActor.Command> fence = ctx.spawn(supervised(
         FenceAgentActor.create(ports.fence(), journal, ports.clock(), blockingIo, settings.fenceTimeout())),
         "fence-" + ports.fence().device().replaceAll("[^A-Za-z0-9_-]", "_"));
-    this.takeoverPorts = new TakeoverActor.Ports(ports.xapi(), ports.clock(), blockingIo);
+    this.takeoverPorts = new TakeoverActor.Ports(ports.xapi(), ports.net(), ports.clock(), blockingIo);
     this.takeoverPeers = new TakeoverActor.Peers(quorum, fence, journal);
     ActorRef<ClusterEvent.ReachabilityEvent> clusterAdapter =
         ctx.messageAdapter(ClusterEvent.ReachabilityEvent.class, ClusterChange::new);

@@ -32,28 +32,31 @@ import org.tandemha.protocol.QuorumVerdict;
 public final class QuorumActor extends AbstractBehavior<QuorumActor.Command> {
   public sealed interface Command {}
   public record Evaluate(int poolHosts, ActorRef<QuorumVerdict> replyTo) implements Command {}
-  private record Heuristics(Evaluate request, int nodesReachable, boolean allAnswered) implements Command {}
+  private record Heuristics(Evaluate request, int nodesReachable, int witnessesReachable, boolean allAnswered)
+      implements Command {}
   private record Answer(QuorumVerdict verdict, ActorRef<QuorumVerdict> replyTo) implements Command {}
 
   /** Akka cluster role that names the pool host a node runs on. */
   public static String hostRole(HostId host) { return "host-" + host.uuid(); }
 
-  public static Behavior<Command> create(HostId self, HaSettings ha, NetPort net,
+  public static Behavior<Command> create(HostId self, HaSettings ha, int witnesses, NetPort net,
                                          ActorRef<HaJournal.Command> journal, Clock clock, Executor blockingIo) {
-    return Behaviors.setup(ctx -> new QuorumActor(ctx, self, ha, net, journal, clock, blockingIo));
+    return Behaviors.setup(ctx -> new QuorumActor(ctx, self, ha, witnesses, net, journal, clock, blockingIo));
   }
 
   private static final Duration PING_TIMEOUT = Duration.ofSeconds(2);
   private final HostId self;
+  private final int witnesses;
   private final HaSettings ha;
   private final NetPort net;
   private final Clock clock;
   private final Executor blockingIo;
   private final Recorder<Command> recorder;
 
-  private QuorumActor(ActorContext<Command> ctx, HostId self, HaSettings ha, NetPort net,
+  private QuorumActor(ActorContext<Command> ctx, HostId self, HaSettings ha, int witnesses, NetPort net,
                       ActorRef<HaJournal.Command> journal, Clock clock, Executor blockingIo) {
     super(ctx);
+    this.witnesses = witnesses;
     this.self = self;
     this.ha = ha;
     this.net = net;
@@ -71,35 +74,39 @@ public final class QuorumActor extends AbstractBehavior<QuorumActor.Command> {
   }
 
   private Behavior<Command> onEvaluate(Evaluate e) {
-    int nodes = reachableHostNodes();
+    int nodes = reachable("host-", hostRole(self));
+    int witnessesUp = reachable(WitnessGuardian.ROLE, null);
     List<String> ips = ha.heuristicsIps();
     boolean configured = ha.useIpHeuristics() && !ips.isEmpty();
     getContext().pipeToSelf(
         CompletableFuture.supplyAsync(() -> configured && ips.stream().allMatch(ip -> net.answers(ip, PING_TIMEOUT)),
             blockingIo),
-        (all, error) -> new Heuristics(e, nodes, error == null && all));
+        (all, error) -> new Heuristics(e, nodes, witnessesUp, error == null && all));
     return this;
   }
 
-  /** Distinct pool hosts whose node is Up and reachable from here; this node always votes for itself. */
-  private int reachableHostNodes() {
+  /**
+   * Members Up and reachable from here whose role starts with {@code prefix}, counted once per role (a pool
+   * host's node) or once per member (witnesses); {@code selfRole} always counts: a node votes for itself.
+   */
+  private int reachable(String prefix, String selfRole) {
     var state = Cluster.get(getContext().getSystem()).state();
     Set<Member> unreachable = new HashSet<>();
     state.getUnreachable().forEach(unreachable::add);
-    Set<String> hosts = new HashSet<>();
-    hosts.add(hostRole(self));
+    Set<String> voters = new HashSet<>();
+    if (selfRole != null) voters.add(selfRole);
     StreamSupport.stream(state.getMembers().spliterator(), false)
         .filter(m -> m.status() == MemberStatus.up() && !unreachable.contains(m))
-        .flatMap(m -> m.getRoles().stream())
-        .filter(r -> r.startsWith("host-"))
-        .forEach(hosts::add);
-    return hosts.size();
+        .forEach(m -> m.getRoles().stream().filter(r -> r.startsWith(prefix))
+            .forEach(r -> voters.add(prefix.equals(WitnessGuardian.ROLE) ? m.address().toString() : r)));
+    return voters.size();
   }
 
   private Behavior<Command> onHeuristics(Heuristics h) {
     boolean configured = ha.useIpHeuristics() && !ha.heuristicsIps().isEmpty();
     QuorumVerdict v = Quorum.evaluate(new Quorum.Evidence(h.request().poolHosts(),
-        Math.min(h.nodesReachable(), h.request().poolHosts()), configured, h.allAnswered()));
+        Math.min(h.nodesReachable(), h.request().poolHosts()), witnesses,
+        Math.min(h.witnessesReachable(), witnesses), configured, h.allAnswered()));
     getContext().getLog().info("quorum: {} ({} of {} votes needed, sources {}): {}",
         v.quorate() ? "QUORATE" : "NOT quorate", v.votes(), v.needed(), v.sources(), v.reason());
     QuorumVerdict notRecorded = new QuorumVerdict(v.votes(), v.needed(), false, v.exactTie(), v.sources(), "verdict not journaled");

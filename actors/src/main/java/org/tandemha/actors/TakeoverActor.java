@@ -15,10 +15,13 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import org.tandemha.actors.decide.FencingGate;
 import org.tandemha.actors.decide.PeerGone;
+import org.tandemha.actors.port.NetPort;
 import org.tandemha.actors.port.Clock;
 import org.tandemha.actors.port.XapiPort;
 import org.tandemha.protocol.FenceOutcome;
@@ -43,6 +46,7 @@ public final class TakeoverActor extends AbstractBehavior<TakeoverActor.Command>
   public record Ended(HostId lostMaster, boolean fenced, boolean completed, String reason) implements Progress {}
 
   private record QuorumKnown(QuorumVerdict verdict) implements Command {}
+  private record ChannelsKnown(QuorumVerdict verdict, boolean xapi, boolean icmp) implements Command {}
   private record Fenced(FenceOutcome outcome) implements Command {}
   private enum Step implements Command { TRANSITION, CHECK_MASTER, PROMOTED, RECOVER, READ_POOL, NEXT_RESET, FINISHED }
   private record Transitioned(Throwable error) implements Command {}
@@ -58,7 +62,7 @@ public final class TakeoverActor extends AbstractBehavior<TakeoverActor.Command>
   /** Which role the lost peer had: it decides the steps after the fence. */
   public enum Lost { MASTER, SLAVE }
 
-  public record Ports(XapiPort xapi, Clock clock, Executor blockingIo) {}
+  public record Ports(XapiPort xapi, NetPort net, Clock clock, Executor blockingIo) {}
   public record Peers(ActorRef<QuorumActor.Command> quorum, ActorRef<FenceAgentActor.Command> fence,
                       ActorRef<HaJournal.Command> journal) {}
 
@@ -68,9 +72,10 @@ public final class TakeoverActor extends AbstractBehavior<TakeoverActor.Command>
    */
   public static Behavior<Command> create(Lost kind, HostId self, HostId lostPeer, String peerAddress,
                                          Optional<Address> lostNode, int poolHosts, Duration promoteWait,
-                                         Duration fenceDelay, Ports ports, Peers peers, ActorRef<Progress> parent) {
+                                         Duration fenceDelay, int witnesses, Ports ports, Peers peers,
+                                         ActorRef<Progress> parent) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new TakeoverActor(ctx, timers, kind, self, lostPeer,
-        peerAddress, lostNode, poolHosts, promoteWait, fenceDelay, ports, peers, parent)));
+        peerAddress, lostNode, poolHosts, promoteWait, fenceDelay, witnesses, ports, peers, parent)));
   }
 
   private static final Duration MASTER_CHECK_INTERVAL = Duration.ofMillis(500);
@@ -84,6 +89,9 @@ public final class TakeoverActor extends AbstractBehavior<TakeoverActor.Command>
   private final Lost kind;
   private final String peerAddress;
   private final Duration fenceDelay;
+  private final int witnesses;
+  private final int poolHosts;
+  private final Ports ports;
   private final HostId self;
   private final HostId lost;
   private final Optional<Address> lostNode;
@@ -101,12 +109,15 @@ public final class TakeoverActor extends AbstractBehavior<TakeoverActor.Command>
 
   private TakeoverActor(ActorContext<Command> ctx, TimerScheduler<Command> timers, Lost kind, HostId self, HostId lost,
                         String peerAddress, Optional<Address> lostNode, int poolHosts, Duration promoteWait,
-                        Duration fenceDelay, Ports ports, Peers peers, ActorRef<Progress> parent) {
+                        Duration fenceDelay, int witnesses, Ports ports, Peers peers, ActorRef<Progress> parent) {
     super(ctx);
     this.timers = timers;
     this.kind = kind;
     this.peerAddress = peerAddress;
     this.fenceDelay = fenceDelay;
+    this.witnesses = witnesses;
+    this.poolHosts = poolHosts;
+    this.ports = ports;
     this.self = self;
     this.lost = lost;
     this.lostNode = lostNode;
@@ -125,6 +136,7 @@ public final class TakeoverActor extends AbstractBehavior<TakeoverActor.Command>
   @Override public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(QuorumKnown.class, this::onQuorum)
+        .onMessage(ChannelsKnown.class, this::onChannels)
         .onMessage(Fenced.class, this::onFenced)
         .onMessageEquals(Step.TRANSITION, this::transition)
         .onMessage(Transitioned.class, this::onTransitioned)
@@ -145,20 +157,37 @@ public final class TakeoverActor extends AbstractBehavior<TakeoverActor.Command>
         .build();
   }
 
+  /** With the verdict in hand, look once more at the peer's XAPI and ping: the gate needs every channel. */
   private Behavior<Command> onQuorum(QuorumKnown q) {
-    if (!q.verdict().quorate()) return abort(new Abort(NO_QUORUM + q.verdict().reason()));
-    boolean tie = q.verdict().exactTie();
-    if (kind == Lost.MASTER && tie && !fenceDelay.isZero()) {
-      // Both sides of a symmetric partition may pass the heuristics: the master's side fences at once,
-      // this slave's side only after FENCE_DELAY_SLAVE, so it is off before it could fence (DESIGN.md).
-      getContext().getLog().info("takeover of {}: quorum by tie-break ({}), waiting FENCE_DELAY_SLAVE {} before fencing",
-          lost, String.join(", ", q.verdict().sources()), fenceDelay);
-      timers.startSingleTimer(Delay.OVER, fenceDelay);
-      return this;
+    getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> {
+      boolean xapiAnswers = ports.xapi().probe(peerAddress);
+      boolean pingAnswers = ports.net().answers(peerAddress, PING_TIMEOUT);
+      return new ChannelsKnown(q.verdict(), xapiAnswers, pingAnswers);
+    }, blockingIo), (c, error) -> error == null ? c : new Abort("cannot check the peer's channels: " + cause(error)));
+    return this;
+  }
+
+  private Behavior<Command> onChannels(ChannelsKnown c) {
+    FencingGate.Decision d = FencingGate.decide(new FencingGate.Evidence(
+        kind == Lost.MASTER ? FencingGate.Role.WINNER_SLAVE : FencingGate.Role.MASTER,
+        true, true, true, 1, poolHosts, c.verdict(), witnesses > 0, FencingGate.Method.POWER, false,
+        new FencingGate.Channels(false, c.xapi(), c.icmp(), Map.of()), true, false, fenceDelay));
+    getContext().getLog().info("takeover of {}: fencing gate {}: {} (quorum {}/{} {}, xapi {}, ping {})", lost,
+        d.action(), d.reason(), c.verdict().votes(), c.verdict().needed(), c.verdict().sources(),
+        c.xapi() ? "answers" : "silent", c.icmp() ? "answers" : "silent");
+    switch (d.action()) {
+      case FENCE_NOW:
+        return fence();
+      case FENCE_AFTER_DELAY:
+        // Both sides of a symmetric partition may pass the heuristics: the master's side fences at once,
+        // this slave's side only after FENCE_DELAY_SLAVE, so it is off before it could fence (DESIGN.md).
+        timers.startSingleTimer(Delay.OVER, d.delay());
+        return this;
+      case SUSPEND:
+        return abort(new Abort(NO_QUORUM + d.reason()));
+      default:
+        return abort(new Abort("fencing gate refused: " + d.reason()));
     }
-    getContext().getLog().info("takeover of {}: quorum {}/{} ({}), fencing it", lost, q.verdict().votes(),
-        q.verdict().needed(), String.join(", ", q.verdict().sources()));
-    return fence();
   }
 
   private Behavior<Command> recheckAfterDelay() {
@@ -171,6 +200,8 @@ public final class TakeoverActor extends AbstractBehavior<TakeoverActor.Command>
     if (r.peerAnswers()) return abort(new Abort("the peer's XAPI answered again during the fence delay"));
     return fence();
   }
+
+  private static final Duration PING_TIMEOUT = Duration.ofSeconds(1);
 
   private Behavior<Command> fence() {
     ActorRef<FenceOutcome> reply = getContext().messageAdapter(FenceOutcome.class, Fenced::new);

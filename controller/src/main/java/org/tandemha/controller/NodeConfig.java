@@ -82,7 +82,7 @@ public record NodeConfig(Config raw, NodeSettings settings, SdkXapiAdapter.Endpo
     HaSettings settings = new HaSettings(flag(ha, "global-vm-ha"), ha.getString("xc-field-name"), xapiCount,
         xapiDelay, ips, flag(ha, "fence-use-ip-heuristics"), nonNegative(ha, "fence-delay-slave"));
     return new NodeSettings(new HostId(uuid), settings, positive(ha, "monitor-delay"), positive(ha, "fence-timeout"),
-        positive(ha, "promote-wait"), positive(c.getConfig("tandem.xapi"), "event-wait"));
+        positive(ha, "promote-wait"), positive(c.getConfig("tandem.xapi"), "event-wait"), witnesses(c));
   }
 
   private static SdkXapiAdapter.Endpoint endpoint(Config c) {
@@ -115,6 +115,12 @@ public record NodeConfig(Config raw, NodeSettings settings, SdkXapiAdapter.Endpo
         x.getBoolean("bind-to-host-address") ? Optional.of(address) : Optional.empty());
     return new SdkXapiAdapter.Endpoint(scheme, port, address, x.getString("user"), x.getString("password"),
         positive(x, "call-timeout"), positive(x, "connect-timeout"), positive(x, "probe-timeout"), security);
+  }
+
+  private static int witnesses(Config c) {
+    int n = c.getInt("tandem.cluster.witnesses");
+    if (n < 0 || n > 5) throw new Invalid("tandem.cluster.witnesses must be 0..5, got " + n);
+    return n;
   }
 
   /** HA-Lizard style 0/1 switches; anything else is refused rather than guessed. */

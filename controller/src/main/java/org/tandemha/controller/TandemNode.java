@@ -10,6 +10,7 @@ import org.tandemha.actors.QuorumActor;
 import org.tandemha.actors.WitnessGuardian;
 import org.tandemha.actors.port.Clock;
 import org.tandemha.actors.port.FencePort;
+import org.tandemha.actors.port.NetPort;
 import org.tandemha.actors.port.SelfFence;
 import org.tandemha.controller.net.InetNet;
 import org.tandemha.controller.xapi.SdkXapiAdapter;
@@ -22,9 +23,15 @@ public final class TandemNode {
 
   /** Starts with the real XAPI adapter and network checks; fence device and self-fence are the caller's. */
   public static ActorSystem<NodeGuardian.Command> start(NodeConfig config, FencePort fence, SelfFence selfFence) {
+    return start(config, fence, selfFence, new InetNet());
+  }
+
+  /** As above, with the network checks given (the simulated pool's ping). */
+  public static ActorSystem<NodeGuardian.Command> start(NodeConfig config, FencePort fence, SelfFence selfFence,
+                                                        NetPort net) {
     Clock clock = Clock.system();
     NodeGuardian.Ports ports = new NodeGuardian.Ports(new SdkXapiAdapter(config.xapi(), clock), fence,
-        new InetNet(), selfFence, clock);
+        net, selfFence, clock);
     // The host this node runs on travels as its cluster role, so peers map members to pool hosts.
     Config akka = config.raw().withValue("akka.cluster.roles",
         ConfigValueFactory.fromIterable(List.of(QuorumActor.hostRole(config.settings().self()))));

@@ -11,12 +11,14 @@ import java.util.Objects;
  * @param fenceTimeout  a fence that has not confirmed within this is a failed fence
  * @param promoteWait   how long to wait for this host's xapi to come back as master after the transition
  * @param eventWait     one XAPI event.from wait; a change ends it at once
+ * @param witnesses     witness nodes configured for this pool (each one vote, counted in the total)
  */
 public record NodeSettings(HostId self, HaSettings ha, Duration poll, Duration fenceTimeout, Duration promoteWait,
-                           Duration eventWait) implements CborSerializable {
+                           Duration eventWait, int witnesses) implements CborSerializable {
   public NodeSettings {
     Objects.requireNonNull(self, "self");
     Objects.requireNonNull(ha, "ha");
+    if (witnesses < 0) throw new IllegalArgumentException("witnesses must not be negative");
     for (Duration d : new Duration[] {poll, fenceTimeout, promoteWait, eventWait}) {
       if (d == null || d.isNegative() || d.isZero()) throw new IllegalArgumentException("durations must be positive");
     }
