@@ -4,6 +4,10 @@ import java.io.File;
 import java.net.URI;
 import org.tandemha.controller.NodeConfig;
 import org.tandemha.controller.TandemNode;
+import org.tandemha.controller.net.InetNet;
+import org.tandemha.protocol.HostId;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * A Tandem node for the simulated pool: the real node (real XAPI adapter over the SDK, real cluster,
@@ -11,6 +15,18 @@ import org.tandemha.controller.TandemNode;
  */
 public final class SimNodeMain {
   private SimNodeMain() {}
+
+  /** {@code tandem.sim.hosts = ["127.0.0.11=<uuid>", ...]}: which addresses are simulated hosts. */
+  static Map<String, HostId> simulatedHosts(NodeConfig config) {
+    Map<String, HostId> hosts = new HashMap<>();
+    if (!config.raw().hasPath("tandem.sim.hosts")) return hosts;
+    for (String entry : config.raw().getStringList("tandem.sim.hosts")) {
+      int eq = entry.indexOf('=');
+      if (eq < 1) throw new IllegalArgumentException("tandem.sim.hosts entry \"" + entry + "\" is not address=uuid");
+      hosts.put(entry.substring(0, eq).trim(), new HostId(entry.substring(eq + 1).trim()));
+    }
+    return hosts;
+  }
 
   public static void main(String[] args) {
     if (args.length != 2 || !args[0].equals("--config")) {
@@ -22,6 +38,7 @@ public final class SimNodeMain {
     try {
       config = NodeConfig.load(new File(args[1]));
       fence = URI.create(config.raw().getString("tandem.sim.fence-url"));
+      simulatedHosts(config);
     } catch (NodeConfig.Invalid | com.typesafe.config.ConfigException | IllegalArgumentException e) {
       System.err.println("sim node: invalid configuration: " + e.getMessage());
       System.exit(2);
@@ -30,7 +47,8 @@ public final class SimNodeMain {
     // A node of the simulated pool never outlives whoever started it (the demo, a test), even on kill -9.
     ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> Runtime.getRuntime().halt(1)));
     SimPowerFence power = new SimPowerFence(fence, config.settings().fenceTimeout());
-    var system = TandemNode.start(config, power, new SimSelfFence(power, config.settings().self()));
+    var system = TandemNode.start(config, power, new SimSelfFence(power, config.settings().self()),
+        new SimNet(power, simulatedHosts(config), new InetNet()));
     system.getWhenTerminated().toCompletableFuture().join();
     System.exit(0);
   }

@@ -229,11 +229,12 @@ public final class MasterPowerLossRehearsal implements AutoCloseable {
           }
           journal.dir = "%s"
           sim.fence-url = "http://127.0.0.1:%d/"
+          sim.hosts = ["%s=%s", "%s=%s"]
         }
         akka.remote.artery.canonical.port = %d
         akka.cluster.seed-nodes = ["akka://tandem@127.0.0.1:%d", "akka://tandem@127.0.0.1:%d"]
         """, name, host, address, xapi.port(), DemoPool.USER, DemoPool.PASSWORD, dir.resolve("journal"),
-        control.port(), port, seedA, seedB));
+        control.port(), DemoPool.ADDR_A, DemoPool.XCP_A, DemoPool.ADDR_B, DemoPool.XCP_B, port, seedA, seedB));
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
         "-cp", o.classpath(), "org.tandemha.harness.SimNodeMain", "--config", conf.toString());
