@@ -57,6 +57,7 @@ public final class TakeoverActor extends AbstractBehavior<TakeoverActor.Command>
   private record ResetDone(VmView vm, Throwable error) implements Command {}
   private record Abort(String reason) implements Command {}
   private enum Delay implements Command { OVER }
+  private record StartDelay(Duration delay) implements Command {}
   private record Recheck(boolean peerAnswers) implements Command {}
 
   /** Which role the lost peer had: it decides the steps after the fence. */
@@ -153,6 +154,10 @@ public final class TakeoverActor extends AbstractBehavior<TakeoverActor.Command>
         .onMessageEquals(Step.FINISHED, this::finished)
         .onMessage(Abort.class, this::abort)
         .onMessageEquals(Delay.OVER, this::recheckAfterDelay)
+        .onMessage(StartDelay.class, d -> {
+          timers.startSingleTimer(Delay.OVER, d.delay());
+          return this;
+        })
         .onMessage(Recheck.class, this::onRecheck)
         .build();
   }
@@ -181,7 +186,8 @@ public final class TakeoverActor extends AbstractBehavior<TakeoverActor.Command>
       case FENCE_AFTER_DELAY:
         // Both sides of a symmetric partition may pass the heuristics: the master's side fences at once,
         // this slave's side only after FENCE_DELAY_SLAVE, so it is off before it could fence (DESIGN.md).
-        timers.startSingleTimer(Delay.OVER, d.delay());
+        recorder.record(new HaEvent.FenceDelayed(lost, d.delay(), d.reason(), clock.now()), new StartDelay(d.delay()),
+            e -> new Abort("fence delay not journaled: " + e));
         return this;
       case SUSPEND:
         return abort(new Abort(NO_QUORUM + d.reason()));

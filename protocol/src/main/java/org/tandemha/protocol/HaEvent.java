@@ -40,6 +40,9 @@ public sealed interface HaEvent extends JsonSerializable {
     public QuorumEvaluated { sources = List.copyOf(sources); }
   }
 
+  /** The fencing gate let this node fence only after a delay (FENCE_DELAY_SLAVE in a tie), and why. */
+  record FenceDelayed(HostId target, java.time.Duration delay, String reason, Instant at) implements HaEvent {}
+
   record FenceRequested(HostId target, String device, String reason, Instant at) implements HaEvent {}
   record FenceConfirmed(HostId target, String device, String evidence, Instant at) implements HaEvent {}
   record FenceFailed(HostId target, String device, String reason, Instant at) implements HaEvent {}

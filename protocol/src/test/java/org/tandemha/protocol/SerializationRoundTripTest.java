@@ -52,6 +52,7 @@ class SerializationRoundTripTest {
         new HaEvent.SlaveLost(B, "unreachable 1.6s, xapi probes 3/3 failed", T),
         new HaEvent.SlaveRecovered(B, 3, T),
         new HaEvent.QuorumEvaluated(2, 2, true, List.of("self", "heuristics"), "tie broken", T),
+        new HaEvent.FenceDelayed(A, java.time.Duration.ofSeconds(5), "exact tie: the master's side fences first", T),
         new HaEvent.FenceRequested(A, "sim-power", "master lost", T),
         new HaEvent.FenceConfirmed(A, "sim-power", "power read back off", T),
         new HaEvent.FenceFailed(A, "sim-power", "timeout", T),

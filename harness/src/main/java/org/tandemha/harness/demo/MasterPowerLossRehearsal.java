@@ -190,6 +190,8 @@ public final class MasterPowerLossRehearsal implements AutoCloseable {
         case "MasterLost" -> "detected   master " + DemoPool.hostName(e.text("master")) + " lost: " + e.text("evidence");
         case "QuorumEvaluated" -> "quorum     " + (e.event().path("quorate").asBoolean() ? "quorate " : "NOT quorate ")
             + e.text("votes") + "/" + e.text("needed") + " votes " + e.text("sources") + ": " + e.text("reason");
+        case "FenceDelayed" -> "delay      " + e.text("delay") + " before fencing " + DemoPool.hostName(e.text("target"))
+            + ": " + e.text("reason");
         case "FenceRequested" -> "fence      " + DemoPool.hostName(e.text("target")) + " via " + e.text("device");
         case "FenceConfirmed" -> "fenced     " + DemoPool.hostName(e.text("target")) + ": " + e.text("evidence");
         case "FenceFailed" -> "FENCE FAILED " + DemoPool.hostName(e.text("target")) + ": " + e.text("reason");
