@@ -8,6 +8,7 @@ import org.tandemha.controller.net.InetNet;
 import org.tandemha.protocol.HostId;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A Tandem node for the simulated pool: the real node (real XAPI adapter over the SDK, real cluster,
@@ -28,27 +29,48 @@ public final class SimNodeMain {
     return hosts;
   }
 
+  /**
+   * {@code SimNodeMain --config FILE}: a node of the simulated pool. {@code SimNodeMain --witness --config FILE}:
+   * a witness ({@code tandem witness}) that a harness can start and stop like the nodes.
+   */
   public static void main(String[] args) {
-    if (args.length != 2 || !args[0].equals("--config")) {
-      System.err.println("usage: SimNodeMain --config FILE");
+    boolean witness = args.length == 3 && args[0].equals("--witness");
+    String[] rest = witness ? new String[] {args[1], args[2]} : args;
+    if (rest.length != 2 || !rest[0].equals("--config")) {
+      System.err.println("usage: SimNodeMain [--witness] --config FILE");
       System.exit(2);
+    }
+    // A process of the simulated pool never outlives whoever started it (the demo, a test), even on kill -9.
+    ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> Runtime.getRuntime().halt(1)));
+    if (witness) {
+      try {
+        TandemNode.startWitness(NodeConfig.loadRaw(new File(rest[1]))).getWhenTerminated().toCompletableFuture().join();
+        System.exit(0);
+      } catch (NodeConfig.Invalid e) {
+        System.err.println("sim witness: invalid configuration: " + e.getMessage());
+        System.exit(2);
+      }
+      return;
     }
     NodeConfig config;
     URI fence;
+    Optional<String> gateway;
     try {
-      config = NodeConfig.load(new File(args[1]));
+      config = NodeConfig.load(new File(rest[1]));
       fence = URI.create(config.raw().getString("tandem.sim.fence-url"));
       simulatedHosts(config);
+      gateway = config.raw().hasPath("tandem.sim.gateway")
+          ? Optional.of(config.raw().getString("tandem.sim.gateway")) : Optional.empty();
     } catch (NodeConfig.Invalid | com.typesafe.config.ConfigException | IllegalArgumentException e) {
       System.err.println("sim node: invalid configuration: " + e.getMessage());
       System.exit(2);
       return;
     }
-    // A node of the simulated pool never outlives whoever started it (the demo, a test), even on kill -9.
-    ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> Runtime.getRuntime().halt(1)));
     SimPowerFence power = new SimPowerFence(fence, config.settings().fenceTimeout());
+    SimLinks links = new SimLinks(power, config.settings().self());
     var system = TandemNode.start(config, power, new SimSelfFence(power, config.settings().self()),
-        new SimNet(power, simulatedHosts(config), new InetNet()));
+        new SimNet(power, simulatedHosts(config), links::cut, gateway, new InetNet()));
+    links.start(system);
     system.getWhenTerminated().toCompletableFuture().join();
     System.exit(0);
   }

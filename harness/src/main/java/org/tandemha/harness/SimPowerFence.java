@@ -37,6 +37,21 @@ public final class SimPowerFence implements FencePort {
     return send(HttpRequest.newBuilder(uri(target, "power")).GET(), target);
   }
 
+  /** What {@code host} cannot reach in the simulated network now: host UUIDs, {@code gateway}, {@code witnesses}. */
+  public java.util.Set<String> cutFrom(HostId host) {
+    try {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri(host, "cut")).timeout(timeout).GET().build(),
+          HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() != 200) throw new FenceDeviceError(device() + " answered HTTP " + r.statusCode() + ": " + r.body());
+      return r.body().lines().map(String::trim).filter(l -> !l.isEmpty()).collect(java.util.stream.Collectors.toSet());
+    } catch (IOException e) {
+      throw new FenceDeviceError(device() + " unreachable: " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new FenceDeviceError(device() + ": interrupted", e);
+    }
+  }
+
   private URI uri(HostId target, String action) {
     return base.resolve("/hosts/" + target.uuid() + "/" + action);
   }

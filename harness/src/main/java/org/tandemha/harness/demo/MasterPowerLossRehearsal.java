@@ -3,8 +3,6 @@ package org.tandemha.harness.demo;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,9 +13,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
-import org.tandemha.harness.sim.SimControlServer;
+import org.tandemha.harness.SimCluster;
 import org.tandemha.harness.sim.SimPool;
-import org.tandemha.harness.sim.XapiSimServer;
 
 /**
  * The walking skeleton's end-to-end run: a simulated two-host pool, one Tandem node per host as its own
@@ -39,35 +36,28 @@ public final class MasterPowerLossRehearsal implements AutoCloseable {
                        List<JournalTimeline.Entry> survivorJournal) {}
 
   private final Options o;
-  private final List<Process> nodes = new ArrayList<>();
-  private final Thread reaper = new Thread(this::killNodes, "demo-reaper");
+  private SimCluster cluster;
   private SimPool pool;
-  private XapiSimServer xapi;
-  private SimControlServer control;
 
   public MasterPowerLossRehearsal(Options options) {
     this.o = options;
   }
 
   public Result run() throws IOException, InterruptedException {
-    Runtime.getRuntime().addShutdownHook(reaper);
-    Files.createDirectories(o.runDir());
-    pool = new SimPool(DemoPool.spec(o.fuse(), o.xapiRestart()));
-    xapi = new XapiSimServer(pool, 0);
-    control = new SimControlServer(pool, 0);
-    int portA = freePort();
-    int portB = freePort();
+    cluster = new SimCluster(new SimCluster.Options(o.runDir(), o.classpath(), DemoPool.spec(o.fuse(), o.xapiRestart()),
+        0, "", o.out()));
+    pool = cluster.pool;
     say("simulated pool: xcp-a %s (master) and xcp-b %s, XAPI on port %d; power switch on 127.0.0.1:%d",
-        DemoPool.ADDR_A, DemoPool.ADDR_B, xapi.port(), control.port());
+        DemoPool.ADDR_A, DemoPool.ADDR_B, cluster.xapiPort(), cluster.controlPort());
     say("simulated xapi restarts as master %.1f s + %.1f s after the emergency transition (real xapi: ~10 s)",
         o.fuse().toMillis() / 1000.0, o.xapiRestart().toMillis() / 1000.0);
-    Process a = startNode("node-a", DemoPool.XCP_A, DemoPool.ADDR_A, portA, portA, portB);
-    Process b = startNode("node-b", DemoPool.XCP_B, DemoPool.ADDR_B, portB, portA, portB);
-    Path journalB = o.runDir().resolve("node-b/journal/events.jsonl");
-    Path logB = o.runDir().resolve("node-b.log");
+    Process a = cluster.startNode(DemoPool.XCP_A);
+    Process b = cluster.startNode(DemoPool.XCP_B);
+    Path journalB = cluster.journalFile(DemoPool.XCP_B);
+    Path logB = cluster.log(DemoPool.XCP_B);
 
     boolean ready = await(o.ready(), () -> !a.isAlive() || !b.isAlive() || (winnerPublished()
-        && haVmsTagged() && logContains(logB, "host-" + DemoPool.XCP_A) && winnerSeenBy(journalB)));
+        && haVmsTagged() && cluster.sees(DemoPool.XCP_B, DemoPool.XCP_A) && winnerSeenBy(journalB)));
     if (!a.isAlive() || !b.isAlive()) return failed("a node exited before the pool was ready; see " + o.runDir());
     if (!ready) return failed("pool not ready within " + o.ready() + " (cluster, autopromote winner, home-pool tags)");
     printStatus();
@@ -75,10 +65,9 @@ public final class MasterPowerLossRehearsal implements AutoCloseable {
     Thread.sleep(o.warmUp().toMillis());
 
     Instant t0 = Instant.now();
-    a.destroyForcibly();
-    pool.powerOff(DemoPool.XCP_A);
+    cluster.powerLoss(DemoPool.XCP_A);
     say("");
-    say("%s master xcp-a loses power: node-a killed (SIGKILL), host xcp-a powered off", clock(t0));
+    say("%s master xcp-a loses power: node-xcp-a killed (SIGKILL), host xcp-a powered off", clock(t0));
 
     List<DemoPool.DemoVm> expected = DemoPool.haVmsExpectedBack();
     boolean back = await(o.recover(), () -> !b.isAlive() || refused(journalB, t0)
@@ -116,6 +105,8 @@ public final class MasterPowerLossRehearsal implements AutoCloseable {
             journal);
       }
     }
+    List<String> breaches = pool.safetyBreaches();
+    if (!breaches.isEmpty()) return result(false, "the one rule broke: " + breaches, seconds, states, starts, journal);
     return result(true, "", seconds, states, starts, journal);
   }
 
@@ -155,14 +146,6 @@ public final class MasterPowerLossRehearsal implements AutoCloseable {
   }
 
   private static Instant atOf(JournalTimeline.Entry e) { return JournalTimeline.atOf(e); }
-
-  private static boolean logContains(Path log, String text) {
-    try {
-      return Files.isRegularFile(log) && Files.readString(log).lines().anyMatch(l -> l.contains("is up") && l.contains(text));
-    } catch (IOException | UncheckedIOException e) {
-      return false;
-    }
-  }
 
   private void printStatus() {
     say("");
@@ -213,57 +196,8 @@ public final class MasterPowerLossRehearsal implements AutoCloseable {
     }
   }
 
-  private Process startNode(String name, String host, String address, int port, int seedA, int seedB)
-      throws IOException {
-    Path dir = o.runDir().resolve(name);
-    Files.createDirectories(dir);
-    Path conf = o.runDir().resolve(name + ".conf");
-    Files.writeString(conf, String.format(Locale.ROOT, """
-        # written by the demo for %s
-        tandem {
-          node { host-uuid = "%s", host-address = "%s" }
-          xapi { scheme = "http", port = %d, user = "%s", password = "%s", call-timeout = 3s, connect-timeout = 1s }
-          ha {
-            global-vm-ha = 0
-            fence-heuristics-ips = "127.0.0.1"
-            fence-timeout = 10s
-            promote-wait = 30s
-          }
-          journal.dir = "%s"
-          sim.fence-url = "http://127.0.0.1:%d/"
-          sim.hosts = ["%s=%s", "%s=%s"]
-        }
-        akka.remote.artery.canonical.port = %d
-        akka.cluster.seed-nodes = ["akka://tandem@127.0.0.1:%d", "akka://tandem@127.0.0.1:%d"]
-        """, name, host, address, xapi.port(), DemoPool.USER, DemoPool.PASSWORD, dir.resolve("journal"),
-        control.port(), DemoPool.ADDR_A, DemoPool.XCP_A, DemoPool.ADDR_B, DemoPool.XCP_B, port, seedA, seedB));
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-        "-cp", o.classpath(), "org.tandemha.harness.SimNodeMain", "--config", conf.toString());
-    pb.redirectErrorStream(true);
-    pb.redirectOutput(o.runDir().resolve(name + ".log").toFile());
-    Process p = pb.start();
-    nodes.add(p);
-    say("started %s (pid %d) for host %s, cluster port %d, log %s", name, p.pid(), DemoPool.hostName(host), port,
-        o.runDir().resolve(name + ".log"));
-    return p;
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket()) {
-      s.bind(new InetSocketAddress("127.0.0.1", 0));
-      return s.getLocalPort();
-    }
-  }
-
-  /** Polls {@code done} every 100 ms until it holds or {@code max} passed. */
   private static boolean await(Duration max, BooleanSupplier done) throws InterruptedException {
-    Instant deadline = Instant.now().plus(max);
-    while (Instant.now().isBefore(deadline)) {
-      if (done.getAsBoolean()) return true;
-      Thread.sleep(100);
-    }
-    return done.getAsBoolean();
+    return SimCluster.await(max, done);
   }
 
   private static String clock(Instant t0) { return clock(t0, t0); }
@@ -276,30 +210,8 @@ public final class MasterPowerLossRehearsal implements AutoCloseable {
     o.out().println(String.format(Locale.ROOT, format, args));
   }
 
-  private void killNodes() {
-    for (Process p : nodes) {
-      p.descendants().forEach(ProcessHandle::destroyForcibly);
-      p.destroyForcibly();
-    }
-    for (Process p : nodes) {
-      try {
-        p.waitFor();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-  }
-
   /** Stops every node JVM and the simulator; safe to call more than once. */
   @Override public void close() {
-    killNodes();
-    if (xapi != null) xapi.close();
-    if (control != null) control.close();
-    if (pool != null) pool.close();
-    try {
-      Runtime.getRuntime().removeShutdownHook(reaper);
-    } catch (IllegalStateException e) {
-      // already shutting down: the hook is running or ran
-    }
+    if (cluster != null) cluster.close();
   }
 }

@@ -35,6 +35,9 @@ import java.util.regex.Pattern;
  *   POST /hosts/&lt;uuid|*&gt;/slow?ms=N                 → ok   (0 removes the latency)
  *   POST /hosts/&lt;uuid|*&gt;/fail?method=M&amp;times=N&amp;code=C[&amp;param=P]...  → ok
  *   POST /hosts/&lt;uuid&gt;/emergency?code=C[&amp;param=P]... | /emergency-clear  → ok
+ *   GET  /hosts/&lt;uuid&gt;/cut                         → what it cannot reach, one per line (host UUIDs, gateway, witnesses)
+ *   POST /hosts/&lt;uuid&gt;/cut?from=gateway|witnesses&amp;value=true|false → ok
+ *   POST /hosts/&lt;uuid&gt;/isolate                    → ok   (from every host, the gateway and the witnesses)
  *   POST /partition?a=&lt;uuid&gt;&amp;b=&lt;uuid&gt;              → ok
  *   POST /heal                                       → ok
  *   POST /db-push?drop=true|false                    → ok
@@ -46,7 +49,7 @@ import java.util.regex.Pattern;
 public final class SimControlServer implements AutoCloseable {
     private static final Pattern PATH = Pattern.compile("/hosts/([^/]+)/([a-z-]+)");
     private static final Set<String> HOST_ACTIONS = Set.of("power", "power-off", "power-on", "restart-xapi", "hang",
-            "unhang", "live", "enabled", "slow", "fail", "emergency", "emergency-clear");
+            "unhang", "live", "enabled", "slow", "fail", "emergency", "emergency-clear", "cut", "isolate");
     private static final Set<String> ALL_HOSTS_ACTIONS = Set.of("slow", "fail");
 
     private final SimPool pool;
@@ -122,7 +125,7 @@ public final class SimControlServer implements AutoCloseable {
 
     private void hostAction(HttpExchange exchange, String uuid, String action, Map<String, List<String>> query)
             throws IOException {
-        String expectedMethod = action.equals("power") ? "GET" : "POST";
+        String expectedMethod = action.equals("power") || (action.equals("cut") && !query.containsKey("from")) ? "GET" : "POST";
         if (!expectedMethod.equals(exchange.getRequestMethod())) {
             exchange.getResponseHeaders().set("Allow", expectedMethod);
             reply(exchange, 405, action + " needs " + expectedMethod);
@@ -147,6 +150,14 @@ public final class SimControlServer implements AutoCloseable {
             case "emergency" -> pool.forceEmergencyMode(uuid, need(query, "code"),
                     query.getOrDefault("param", List.of()).toArray(new String[0]));
             case "emergency-clear" -> pool.clearEmergencyMode(uuid);
+            case "cut" -> {
+                if (expectedMethod.equals("GET")) {
+                    reply(exchange, 200, String.join("\n", pool.cutFrom(uuid)));
+                    return;
+                }
+                pool.cut(uuid, need(query, "from"), bool(need(query, "value")));
+            }
+            case "isolate" -> pool.isolate(uuid);
             default -> { }
         }
         if (action.startsWith("power")) {

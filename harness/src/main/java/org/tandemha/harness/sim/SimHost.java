@@ -18,6 +18,12 @@ final class SimHost {
 
     // Process state, not in the pool DB.
     boolean poweredOn = true;
+    /**
+     * UUIDs of the guests whose domains really run on this host — the hypervisor's truth, not the DB's:
+     * a DB-only reset (power_state_reset, declare_dead, a stale DB backup) leaves them running; only a
+     * shutdown on this host or its power going away ends them. The safety record reads this.
+     */
+    final java.util.Set<String> domains = new java.util.LinkedHashSet<>();
     boolean xapiUp = true;
     /** Role the running xapi loaded at startup (Pool_role is cached). */
     HostRole role;

@@ -28,6 +28,10 @@ import java.util.function.BooleanSupplier;
  */
 public final class SimPool implements AutoCloseable {
     static final String NULL_REF = "OpaqueRef:NULL";
+    /** In {@link #cutFrom}: the host cannot reach the heuristics address (its gateway). */
+    public static final String GATEWAY = "gateway";
+    /** In {@link #cutFrom}: the host cannot reach the witness nodes. */
+    public static final String WITNESSES = "witnesses";
     /** Host selector meaning every host, for {@link #slowCalls} and {@link #failCall}. */
     public static final String ALL_HOSTS = "*";
     private static final long TICK_MS = 50;
@@ -108,6 +112,9 @@ public final class SimPool implements AutoCloseable {
     private final Map<String, Duration> slow = new LinkedHashMap<>();
     private final List<FailRule> failRules = new ArrayList<>();
     private final Set<Set<String>> partitions = new HashSet<>();
+    /** Per host, what else of the network it is cut from: {@link #GATEWAY}, {@link #WITNESSES}. */
+    private final Map<String, Set<String>> cutOff = new LinkedHashMap<>();
+    private final List<java.util.function.Consumer<String>> powerOffListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private boolean dropDbPush;
     private Duration dbSyncInterval = Duration.ofSeconds(1);
     private Instant nextDbPush = Instant.now();
@@ -115,6 +122,8 @@ public final class SimPool implements AutoCloseable {
     private Duration slaveDbWaitMax = Duration.ofMinutes(10);
     private Duration hangMax = Duration.ofMinutes(10);
     private Duration legacyEmergencyAfter;
+    /** The safety record: each distinct breach of the one rule, with when it was first seen. */
+    private final Map<String, Instant> safetyBreaches = new LinkedHashMap<>();
 
     public SimPool(SimPoolSpec spec) {
         this.spec = spec;
@@ -144,6 +153,7 @@ public final class SimPool implements AutoCloseable {
             if ("Running".equals(vs.powerState())) {
                 vm.powerState = "Running";
                 vm.residentOn = hostByUuid(vs.residentOnHostUuid()).ref;
+                hostByUuid(vs.residentOnHostUuid()).domains.add(vm.uuid);
                 vm.domid = nextDomid++;
             } else {
                 vm.markHalted();
@@ -191,6 +201,8 @@ public final class SimPool implements AutoCloseable {
             SimHost h = hostByUuid(hostUuid);
             if (!h.poweredOn) return;
             h.poweredOn = false;
+            h.domains.clear();   // its guests die with the power
+            for (var l : powerOffListeners) l.accept(hostUuid);
             h.bootGeneration++;
             stopXapi(h);
             changed();
@@ -309,10 +321,52 @@ public final class SimPool implements AutoCloseable {
         }
     }
 
-    /** Removes every partition. */
+    /**
+     * Cuts the host from the rest of the network beyond the pool's hosts: {@link #GATEWAY} (the heuristics
+     * address stops answering it) or {@link #WITNESSES} (the witness nodes); {@code cut=false} reconnects.
+     * Only the simulated nodes read this (through {@link #cutFrom}); XAPI traffic is not affected.
+     */
+    public void cut(String hostUuid, String what, boolean cut) {
+        if (!what.equals(GATEWAY) && !what.equals(WITNESSES)) {
+            throw new IllegalArgumentException("can cut a host from " + GATEWAY + " or " + WITNESSES + ", not " + what);
+        }
+        synchronized (lock) {
+            hostByUuid(hostUuid);
+            if (cut) cutOff.computeIfAbsent(hostUuid, k -> new HashSet<>()).add(what);
+            else cutOff.getOrDefault(hostUuid, new HashSet<>()).remove(what);
+            changed();
+        }
+    }
+
+    /** Partitions the host from every other host, the gateway and the witnesses: an isolated host. */
+    public void isolate(String hostUuid) {
+        synchronized (lock) {
+            for (SimHost o : hosts.values()) if (!o.uuid.equals(hostUuid)) partition(hostUuid, o.uuid);
+            cut(hostUuid, GATEWAY, true);
+            cut(hostUuid, WITNESSES, true);
+        }
+    }
+
+    /** What the host cannot reach: the UUIDs of hosts partitioned from it, and {@link #GATEWAY}/{@link #WITNESSES}. */
+    public Set<String> cutFrom(String hostUuid) {
+        synchronized (lock) {
+            hostByUuid(hostUuid);
+            Set<String> out = new java.util.TreeSet<>(cutOff.getOrDefault(hostUuid, Set.of()));
+            for (SimHost o : hosts.values()) if (partitioned(hostUuid, o.uuid)) out.add(o.uuid);
+            return out;
+        }
+    }
+
+    /** Called with the host's UUID whenever a host loses power (under the pool lock: be quick), e.g. to kill its node. */
+    public void onPowerOff(java.util.function.Consumer<String> listener) {
+        powerOffListeners.add(listener);
+    }
+
+    /** Removes every partition and cut. */
     public void heal() {
         synchronized (lock) {
             partitions.clear();
+            cutOff.clear();
             changed();
         }
     }
@@ -322,7 +376,8 @@ public final class SimPool implements AutoCloseable {
         if (fromAddress == null) return false;
         synchronized (lock) {
             for (SimHost from : hosts.values()) {
-                if (from.address.equals(fromAddress) && partitioned(from.uuid, toHostUuid)) return true;
+                // A powered-off host sends nothing: a process that outlived its host's power is not heard.
+                if (from.address.equals(fromAddress) && (!from.poweredOn || partitioned(from.uuid, toHostUuid))) return true;
             }
             return false;
         }
@@ -670,6 +725,7 @@ public final class SimPool implements AutoCloseable {
 
     /** Diffs every record against the last seen one; one generation per created, changed or deleted object. */
     void commit() {
+        recordSafety();
         Map<String, Object[]> now = SimRecords.all(this);
         for (Map.Entry<String, Object[]> e : now.entrySet()) {
             String cls = (String) e.getValue()[0];
@@ -693,6 +749,65 @@ public final class SimPool implements AutoCloseable {
 
     long generation() {
         return generation;
+    }
+
+    /**
+     * The one rule, read from the simulated hypervisors rather than from any DB: at no instant may two
+     * powered hosts run as pool master (a hung xapi still holds the role), nor the domains of one guest
+     * run on two powered hosts. Checked on every state change, which is every instant that matters.
+     */
+    private void recordSafety() {
+        List<String> masters = new ArrayList<>();
+        Map<String, List<String>> runningOn = new LinkedHashMap<>();
+        for (SimHost h : hosts.values()) {
+            if (!h.poweredOn) continue;
+            if (h.xapiUp && h.role.master()) masters.add(h.name);
+            for (String vm : h.domains) runningOn.computeIfAbsent(vm, k -> new ArrayList<>()).add(h.name);
+        }
+        if (masters.size() > 1) safetyBreaches.putIfAbsent("two pool masters at once: " + masters, Instant.now());
+        runningOn.forEach((vm, on) -> {
+            if (on.size() > 1) safetyBreaches.putIfAbsent("VM " + vmName(vm) + " runs on " + on + " at once", Instant.now());
+        });
+    }
+
+    private String vmName(String vmUuid) {
+        return vms.values().stream().filter(v -> v.uuid.equals(vmUuid)).map(v -> v.name).findFirst().orElse(vmUuid);
+    }
+
+    /** Every breach of the one rule seen so far ("at &lt;instant&gt;: &lt;what&gt;"), empty while the rule held. */
+    public List<String> safetyBreaches() {
+        synchronized (lock) {
+            recordSafety();
+            List<String> out = new ArrayList<>();
+            safetyBreaches.forEach((what, at) -> out.add("at " + at + ": " + what));
+            return out;
+        }
+    }
+
+    /** UUIDs of the guests whose domains really run on the host (not what the DB says). */
+    public Set<String> domainsOn(String hostUuid) {
+        synchronized (lock) {
+            SimHost h = hostByUuid(hostUuid);
+            return h.poweredOn ? Set.copyOf(h.domains) : Set.of();
+        }
+    }
+
+    /**
+     * The host's own toolstack destroys a guest's domain, as {@code xl destroy} in dom0 does while the
+     * pool master cannot be reached: the domain is gone; the DB row changes only if this host runs the
+     * DB or can reach the master that does.
+     */
+    public void destroyDomain(String hostUuid, String vmUuid) {
+        synchronized (lock) {
+            SimHost h = hostByUuid(hostUuid);
+            if (!h.poweredOn || !h.domains.remove(vmUuid)) return;
+            SimHost master = master();
+            boolean dbReachable = master != null && (master == h || reachable(h, master));
+            for (SimVm vm : vms.values()) {
+                if (vm.uuid.equals(vmUuid) && vm.residentOn.equals(h.ref) && dbReachable) vm.markHalted();
+            }
+            changed();
+        }
     }
 
     /** The periodic work of the pool: heartbeats and liveness, slave master connections, DB pushes, events. */

@@ -727,6 +727,7 @@ final class XapiCalls {
             }
             SimHost h = pool.hosts.get(vm.residentOn);
             if (h != null) forward(h); // a Suspended VM has no host and needs no forwarding
+            if (h != null) h.domains.remove(vm.uuid);
             vm.markHalted();
             vm.haAlwaysRun = false;
             ctx.sleepAfter = Duration.ofSeconds(vm.shutdownDelay);
@@ -788,6 +789,7 @@ final class XapiCalls {
     private void start(Ctx ctx, SimVm vm, SimHost target, boolean paused) {
         vm.powerState = paused ? "Paused" : "Running";
         vm.residentOn = target.ref;
+        target.domains.add(vm.uuid);
         vm.domid = pool.nextDomid();
         if ("restart".equals(vm.haRestartPriority)) vm.haAlwaysRun = true;
         vm.startCount++;

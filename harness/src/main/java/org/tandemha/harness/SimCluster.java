@@ -1,0 +1,283 @@
+package org.tandemha.harness;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import org.tandemha.harness.demo.JournalTimeline;
+import org.tandemha.harness.sim.HostSpec;
+import org.tandemha.harness.sim.SimControlServer;
+import org.tandemha.harness.sim.SimPool;
+import org.tandemha.harness.sim.SimPoolSpec;
+import org.tandemha.harness.sim.XapiSimServer;
+
+/**
+ * A simulated pool with one Tandem node per host, each its own JVM ({@link SimNodeMain}), and optional
+ * witness JVMs: the ground of the demo and of the multi-process tests. A host that loses power — cut by
+ * the harness, fenced by a node, or fencing itself — takes its node process with it (SIGKILL), as a real
+ * power loss would. Nodes and witnesses share one seed list (witnesses first), so any of them can start
+ * or restart alone and rejoin.
+ */
+public final class SimCluster implements AutoCloseable {
+
+  /**
+   * @param nodeConfig extra HOCON appended to every node's configuration (e.g. shorter timings)
+   */
+  public record Options(Path runDir, String classpath, SimPoolSpec spec, int witnesses, String nodeConfig,
+                        PrintStream out) {}
+
+  /** The heuristics address of the simulated network: every node reaches it unless cut from the gateway. */
+  public static final String GATEWAY = "127.0.0.1";
+
+  private final Options o;
+  private final Map<String, Process> nodes = new java.util.concurrent.ConcurrentHashMap<>();
+  private final List<Process> witnessProcesses = new ArrayList<>();
+  private final Map<String, Integer> ports = new LinkedHashMap<>();
+  private final List<Integer> witnessPorts = new ArrayList<>();
+  private final Map<String, Integer> starts = new LinkedHashMap<>();
+  private final Thread reaper = new Thread(this::killAll, "sim-cluster-reaper");
+  public final SimPool pool;
+  private final XapiSimServer xapi;
+  private final SimControlServer control;
+
+  public SimCluster(Options options) throws IOException {
+    this.o = options;
+    Runtime.getRuntime().addShutdownHook(reaper);
+    Files.createDirectories(o.runDir());
+    pool = new SimPool(o.spec());
+    xapi = new XapiSimServer(pool, 0);
+    control = new SimControlServer(pool, 0);
+    for (int i = 0; i < o.witnesses(); i++) witnessPorts.add(freePort());
+    for (HostSpec h : o.spec().hosts()) ports.put(h.uuid(), freePort());
+    // A powered-off host runs nothing: its node dies with it, whoever cut the power.
+    pool.onPowerOff(this::killNodeOf);
+  }
+
+  public int xapiPort() { return xapi.port(); }
+
+  public int controlPort() { return control.port(); }
+
+  public HostSpec host(String uuid) {
+    return o.spec().hosts().stream().filter(h -> h.uuid().equals(uuid)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no host " + uuid));
+  }
+
+  public String name(String hostUuid) {
+    return o.spec().hosts().stream().filter(h -> h.uuid().equals(hostUuid)).map(HostSpec::name).findFirst()
+        .orElse(hostUuid);
+  }
+
+  /** Starts every witness, then a node on every host. */
+  public void startAll() throws IOException {
+    for (int i = 0; i < o.witnesses(); i++) startWitness(i);
+    for (HostSpec h : o.spec().hosts()) startNode(h.uuid());
+  }
+
+  /** Starts (or starts again) the node of a host, with its journal kept from any earlier run. */
+  public synchronized Process startNode(String hostUuid) throws IOException {
+    HostSpec h = host(hostUuid);
+    String name = nodeName(hostUuid);
+    Path dir = o.runDir().resolve(name);
+    Files.createDirectories(dir);
+    Path conf = o.runDir().resolve(name + ".conf");
+    String simHosts = o.spec().hosts().stream().map(x -> "\"" + x.address() + "=" + x.uuid() + "\"")
+        .collect(Collectors.joining(", "));
+    Files.writeString(conf, String.format(Locale.ROOT, """
+        # written by the harness for %s (host %s)
+        tandem {
+          node { host-uuid = "%s", host-address = "%s" }
+          xapi { scheme = "http", port = %d, user = "%s", password = "%s", call-timeout = 3s, connect-timeout = 1s }
+          ha {
+            global-vm-ha = 0
+            fence-heuristics-ips = "%s"
+            fence-timeout = 10s
+            promote-wait = 30s
+          }
+          cluster.witnesses = %d
+          journal.dir = "%s"
+          sim.fence-url = "http://127.0.0.1:%d/"
+          sim.hosts = [%s]
+          sim.gateway = "%s"
+        }
+        akka.remote.artery.canonical.port = %d
+        akka.remote.artery.advanced.test-mode = on
+        akka.cluster.seed-nodes = [%s]
+        %s
+        """, name, h.name(), h.uuid(), h.address(), xapi.port(), o.spec().username(), o.spec().password(), GATEWAY,
+        o.witnesses(), dir.resolve("journal"), control.port(), simHosts, GATEWAY, ports.get(hostUuid), seeds(),
+        o.nodeConfig()));
+    Process p = launch(name, List.of("--config", conf.toString()));
+    nodes.put(hostUuid, p);
+    int n = starts.merge(hostUuid, 1, Integer::sum);
+    say("%s %s (pid %d) for host %s, cluster port %d, log %s", n == 1 ? "started" : "restarted", name, p.pid(),
+        h.name(), ports.get(hostUuid), log(hostUuid));
+    return p;
+  }
+
+  public void startWitness(int i) throws IOException {
+    String name = "witness-" + (i + 1);
+    Path conf = o.runDir().resolve(name + ".conf");
+    Files.writeString(conf, String.format(Locale.ROOT, """
+        # written by the harness for %s
+        akka.remote.artery.canonical.port = %d
+        akka.cluster.seed-nodes = [%s]
+        """, name, witnessPorts.get(i), seeds()));
+    Process p = launch(name, List.of("--witness", "--config", conf.toString()));
+    witnessProcesses.add(p);
+    say("started %s (pid %d), cluster port %d", name, p.pid(), witnessPorts.get(i));
+  }
+
+  private String seeds() {
+    List<Integer> all = new ArrayList<>(witnessPorts);
+    all.addAll(ports.values());
+    return all.stream().map(p -> "\"akka://tandem@127.0.0.1:" + p + "\"").collect(Collectors.joining(", "));
+  }
+
+  private Process launch(String name, List<String> args) throws IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        "-cp", o.classpath(), "org.tandemha.harness.SimNodeMain"));
+    cmd.addAll(args);
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.redirectErrorStream(true);
+    pb.redirectOutput(ProcessBuilder.Redirect.appendTo(o.runDir().resolve(name + ".log").toFile()));
+    return pb.start();
+  }
+
+  public String nodeName(String hostUuid) {
+    return "node-" + name(hostUuid);
+  }
+
+  public Path log(String hostUuid) {
+    return o.runDir().resolve(nodeName(hostUuid) + ".log");
+  }
+
+  public Path journalFile(String hostUuid) {
+    return o.runDir().resolve(nodeName(hostUuid)).resolve("journal/events.jsonl");
+  }
+
+  public List<JournalTimeline.Entry> journal(String hostUuid) {
+    return JournalTimeline.read(journalFile(hostUuid));
+  }
+
+  /** Journal entries of the host's node of one type, decided at or after {@code since}. */
+  public List<JournalTimeline.Entry> events(String hostUuid, String type, Instant since) {
+    return journal(hostUuid).stream().filter(e -> e.type().equals(type) && !JournalTimeline.atOf(e).isBefore(since))
+        .toList();
+  }
+
+  public boolean logContains(String hostUuid, String text) {
+    try {
+      Path f = log(hostUuid);
+      return Files.isRegularFile(f) && Files.readString(f).contains(text);
+    } catch (IOException | UncheckedIOException e) {
+      return false;
+    }
+  }
+
+  public boolean nodeAlive(String hostUuid) {
+    Process p = nodes.get(hostUuid);
+    return p != null && p.isAlive();
+  }
+
+  /** SIGKILL of the host's node only: the host and its xapi keep running (a crashed or stopped service). */
+  public void killNode(String hostUuid) {
+    Process p;
+    synchronized (this) {
+      p = nodes.get(hostUuid);
+    }
+    if (p == null) return;
+    p.destroyForcibly();
+    try {
+      p.waitFor();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void killNodeOf(String hostUuid) {
+    Process p = nodes.get(hostUuid);   // called under the pool lock: signal only, never wait here
+    if (p != null) p.destroyForcibly();
+  }
+
+  /** The host loses power: its node is killed (SIGKILL) and the simulated host is powered off. */
+  public void powerLoss(String hostUuid) {
+    killNode(hostUuid);
+    pool.powerOff(hostUuid);
+  }
+
+  /** Polls {@code done} every 100 ms until it holds or {@code max} passed. */
+  public static boolean await(Duration max, BooleanSupplier done) throws InterruptedException {
+    Instant deadline = Instant.now().plus(max);
+    while (Instant.now().isBefore(deadline)) {
+      if (done.getAsBoolean()) return true;
+      Thread.sleep(100);
+    }
+    return done.getAsBoolean();
+  }
+
+  /** Whether the node of {@code hostUuid} logged the cluster member of {@code peerUuid} up. */
+  public boolean sees(String hostUuid, String peerUuid) {
+    try {
+      Path f = log(hostUuid);
+      return Files.isRegularFile(f)
+          && Files.readString(f).lines().anyMatch(l -> l.contains("is up") && l.contains("host-" + peerUuid));
+    } catch (IOException | UncheckedIOException e) {
+      return false;
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket()) {
+      s.bind(new InetSocketAddress("127.0.0.1", 0));
+      return s.getLocalPort();
+    }
+  }
+
+  public void say(String format, Object... args) {
+    o.out().println(String.format(Locale.ROOT, format, args));
+  }
+
+  private void killAll() {
+    List<Process> all = new ArrayList<>(witnessProcesses);
+    synchronized (this) {
+      all.addAll(nodes.values());
+    }
+    for (Process p : all) {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+    }
+    for (Process p : all) {
+      try {
+        p.waitFor();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** Stops every node and witness JVM and the simulator; safe to call more than once. */
+  @Override public void close() {
+    killAll();
+    xapi.close();
+    control.close();
+    pool.close();
+    try {
+      Runtime.getRuntime().removeShutdownHook(reaper);
+    } catch (IllegalStateException e) {
+      // already shutting down: the hook is running or ran
+    }
+  }
+}
