@@ -27,9 +27,12 @@ import org.tandemha.protocol.NodeSettings;
 public final class HostActor extends AbstractBehavior<HostActor.Command> {
   public sealed interface Command {}
   /** The latest pool read, as far as this peer is concerned. */
-  /** @param mayAct armed, and XenServer's own HA is off: otherwise nothing is fenced or taken over */
+  /**
+   * @param standDown why this node may not fence or take over now (disarmed, XenServer HA on, HA suspended),
+   *                  or empty when it may
+   */
   public record Observed(HostView host, boolean peerIsMaster, boolean selfIsMaster, boolean poolHaEnabled,
-                         int poolHosts, boolean mayAct) implements Command {}
+                         int poolHosts, String standDown) implements Command {}
   /** The peer's node as the Akka failure detector sees it. */
   public record Reachability(boolean reachable, Address node, Instant since) implements Command {}
   /** What a HostActor tells its guardian. */
@@ -69,7 +72,7 @@ public final class HostActor extends AbstractBehavior<HostActor.Command> {
   private boolean peerIsMaster;
   private boolean selfIsMaster;
   private boolean poolHaEnabled;
-  private boolean mayAct = true;
+  private String standDown = "";
   private int poolHosts = 2;
   private Optional<Address> node = Optional.empty();
   private boolean clusterUnreachable;
@@ -115,7 +118,7 @@ public final class HostActor extends AbstractBehavior<HostActor.Command> {
     peerIsMaster = o.peerIsMaster();
     selfIsMaster = o.selfIsMaster();
     poolHaEnabled = o.poolHaEnabled();
-    mayAct = o.mayAct();
+    standDown = o.standDown();
     poolHosts = o.poolHosts();
     return this;
   }
@@ -230,11 +233,11 @@ public final class HostActor extends AbstractBehavior<HostActor.Command> {
       phase = Phase.STANDING_BY;
       return this;
     }
-    if (!mayAct) {
-      getContext().getLog().warn("host {}: lost, but this node is disarmed or XenServer HA is on: not fencing", peer);
-      recorder.record(new HaEvent.TakeoverRefused(peer, "disarmed, or XenServer's own HA is enabled",
-          ports.clock().now()), new LossRecorded(new MasterLoss.Decision(MasterLoss.Action.STAND_BY, "disarmed")),
-          NotRecorded::new);
+    if (!standDown.isEmpty()) {
+      getContext().getLog().warn("host {}: lost, but this node stands down ({}): not fencing, not taking over", peer,
+          standDown);
+      recorder.record(new HaEvent.TakeoverRefused(peer, standDown, ports.clock().now()),
+          new LossRecorded(new MasterLoss.Decision(MasterLoss.Action.STAND_BY, standDown)), NotRecorded::new);
       return this;
     }
     phase = Phase.TAKING_OVER;

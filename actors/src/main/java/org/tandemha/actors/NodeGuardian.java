@@ -56,7 +56,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
   private record StandingKnown(boolean armed, boolean suspended) implements Command {}
   private record SuspendSelf(String reason) implements Command {}
   private record SuspensionRecorded(String reason) implements Command {}
-  private record SuspensionEnded(String source) implements Command {}
+  private record SuspensionEnded(String source, Throwable error) implements Command {}
   private record HostTagWritten(HostId host, Throwable error) implements Command {}
   private record ArmingRecorded(boolean armed) implements Command {}
 
@@ -89,6 +89,8 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
   private String lastArmingValue;        // as last read from the pool, to journal changes once
   private boolean nativeHaWarned;
   private boolean suspended;             // as journaled: a suspended node never promotes
+  private boolean sawUnhealthyTag;
+  private boolean clearing;       // since the suspension: a later "healthy" is the master's clearance
   private final Set<HostId> tagging = new HashSet<>();
   private final Set<HostId> unreachable = new HashSet<>();
 
@@ -151,6 +153,12 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
         .onMessage(SuspendSelf.class, this::onSuspendSelf)
         .onMessage(SuspensionRecorded.class, this::onSuspensionRecorded)
         .onMessage(SuspensionEnded.class, e -> {
+          clearing = false;
+          if (e.error() != null) {
+            getContext().getLog().error("HA suspension NOT cleared ({}): the clearance was not journaled: {}",
+                e.source(), e.error().toString());
+            return this;
+          }
           suspended = false;
           getContext().getLog().info("HA suspension cleared: {}", e.source());
           return this;
@@ -200,7 +208,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
           selfIsMaster ? "MASTER" : "slave", pool.master());
       wasMaster = Optional.of(selfIsMaster);
     }
-    boolean haEnabled = "true".equals(pool.poolOtherConfig().get(settings.ha().xcFieldName()));
+    boolean haEnabled = "true".equals(pool.poolOtherConfig().get(settings.ha().field()));
     noteArming(pool.poolOtherConfig().get(ARMED_KEY));
     if (pool.nativeHaEnabled() && !nativeHaWarned) {
       getContext().getLog().error("XenServer's own HA is enabled on this pool: Tandem will not fence or take over "
@@ -208,11 +216,14 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
     }
     nativeHaWarned = pool.nativeHaEnabled();
     clearSuspensionIfHealthy(pool);
-    boolean mayAct = armed && !pool.nativeHaEnabled() && !suspended;
+    String standDown = !armed ? "disarmed (pool other-config " + ARMED_KEY + "=false)"
+        : pool.nativeHaEnabled() ? "XenServer's own pool HA is enabled"
+        : suspended ? "HA suspended on this host: it never promotes until the master tags it healthy or an operator "
+            + "resumes it" : "";
     for (HostView h : pool.hosts()) {
       if (h.id().equals(settings.self())) continue;
       hostActor(h.id()).tell(new HostActor.Observed(h, h.id().equals(pool.master()), selfIsMaster, haEnabled,
-          pool.hosts().size(), mayAct));
+          pool.hosts().size(), standDown));
     }
     if (selfIsMaster) {
       tagHosts(pool);
@@ -234,7 +245,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
    * every slave whose node it can reach {@code healthy}; a suspended slave reads that as "you may resume".
    */
   private void tagHosts(PoolSnapshot pool) {
-    String field = settings.ha().xcFieldName();
+    String field = settings.ha().field();
     for (HostView h : pool.hosts()) {
       boolean self = h.id().equals(settings.self());
       String want = self ? "master" : "healthy";
@@ -245,15 +256,33 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
     }
   }
 
+  /**
+   * A suspended host resumes when the master tags it {@code healthy}: only a tag written after the suspension
+   * counts, so the host first needs to see its tag other than {@code healthy} (the master's {@code failed},
+   * or {@code suspended}, which it writes itself when the tag of before its failure is still there).
+   */
   private void clearSuspensionIfHealthy(PoolSnapshot pool) {
-    if (!suspended) return;
-    boolean healthy = pool.host(settings.self())
-        .map(h -> "healthy".equals(h.otherConfig().get(settings.ha().xcFieldName()))).orElse(false);
-    if (!healthy || pool.master().equals(settings.self())) return;
+    if (!suspended || pool.master().equals(settings.self())) return;
+    String field = settings.ha().field();
+    String tag = pool.host(settings.self()).map(h -> h.otherConfig().get(field)).orElse(null);
+    if (!"healthy".equals(tag)) {
+      sawUnhealthyTag = true;
+      return;
+    }
+    if (!sawUnhealthyTag) {
+      if (tagging.add(settings.self())) {
+        getContext().pipeToSelf(CompletableFuture.runAsync(
+            () -> ports.xapi().setHostOtherConfig(settings.self(), field, "suspended"), blockingIo),
+            (ok, error) -> new HostTagWritten(settings.self(), error));
+      }
+      return;
+    }
+    if (clearing) return;
+    clearing = true;
     String source = "the master (" + pool.master() + ") tagged this host healthy";
     getContext().ask(akka.Done.class, journal, Duration.ofSeconds(5),
         r -> new HaJournal.Record(new HaEvent.SuspensionCleared(settings.self(), source, ports.clock().now()), r),
-        (done, e) -> e == null ? new SuspensionEnded(source) : new SuspensionEnded("(not journaled, still suspended)"));
+        (done, e) -> new SuspensionEnded(source, e));
   }
 
   /** Journaled first; then this host fences itself once. After the restart the journal keeps it passive. */
@@ -373,6 +402,13 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
 
   private Behavior<Command> onPeerFenced(PeerFenced p) {
     fenced.add(p.host());
+    // HA-Lizard §2.7 step 1: the fenced host is tagged failed; only the master's "healthy" undoes that, so
+    // a suspended host that comes back cannot mistake the tag of before its failure for a clearance.
+    String field = settings.ha().field();
+    if (tagging.add(p.host())) {
+      getContext().pipeToSelf(CompletableFuture.runAsync(() -> ports.xapi().setHostOtherConfig(p.host(), field, "failed"),
+          blockingIo), (ok, error) -> new HostTagWritten(p.host(), error));
+    }
     getContext().getSelf().tell(Tick.POLL);
     return this;
   }

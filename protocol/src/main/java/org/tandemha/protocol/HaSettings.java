@@ -38,6 +38,12 @@ public record HaSettings(boolean globalVmHa, String xcFieldName, int xapiCount, 
     if (fenceDelaySlave.isNegative()) throw new IllegalArgumentException("FENCE_DELAY_SLAVE must not be negative");
   }
 
-  /** The VM other-config key XenCenter shows as the custom field. */
-  public String vmFieldKey() { return "XenCenter.CustomFields." + xcFieldName; }
+  /**
+   * HA-Lizard's FIELD, {@code XenCenter.CustomFields.<XC_FIELD_NAME>}: one key for the pool HA switch (pool
+   * other-config), the host tags master/healthy/failed (host other-config) and a VM's HA flag (VM other-config).
+   */
+  public String field() { return "XenCenter.CustomFields." + xcFieldName; }
+
+  /** The VM other-config key XenCenter shows as the custom field: {@link #field()}. */
+  public String vmFieldKey() { return field(); }
 }

@@ -48,7 +48,7 @@ public final class DemoPool {
         v.running() ? XCP_A : null, Map.of(FIELD, String.valueOf(v.haEnabled())), 0, 0)).toList();
     return new SimPoolSpec(POOL, "demo-pool",
         List.of(new HostSpec(XCP_A, "xcp-a", ADDR_A), new HostSpec(XCP_B, "xcp-b", ADDR_B)),
-        XCP_A, vms, Map.of("ha-lizard-enabled", "true"), USER, PASSWORD, fuse, xapiRestart);
+        XCP_A, vms, Map.of("XenCenter.CustomFields.ha-lizard-enabled", "true"), USER, PASSWORD, fuse, xapiRestart);
   }
 
   public static String hostName(String uuid) {

@@ -151,7 +151,7 @@ public final class SimMain {
         }
         // Real xapi timings: the emergency-transition fuse, a restart, the failed-login delay.
         return new SimPoolSpec(stableUuid("pool"), "tandem-sim", hosts, hosts.get(0).uuid(), vms,
-                Map.of("ha-lizard-enabled", "true"), USER, password,
+                Map.of("XenCenter.CustomFields.ha-lizard-enabled", "true"), USER, password,
                 Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(5));
     }
 

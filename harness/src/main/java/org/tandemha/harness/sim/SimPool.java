@@ -560,6 +560,12 @@ public final class SimPool implements AutoCloseable {
         }
     }
 
+    public Map<String, String> hostOtherConfig(String hostUuid) {
+        synchronized (lock) {
+            return Map.copyOf(hostByUuid(hostUuid).otherConfig);
+        }
+    }
+
     public Map<String, String> vmOtherConfig(String vmUuid) {
         synchronized (lock) {
             return Map.copyOf(vmByUuid(vmUuid).otherConfig);

@@ -96,7 +96,7 @@ class SimMainTest {
         SimPoolSpec spec = SimMain.spec(parse("--hosts", "3", "--vms", "10", "--address-base", "127.0.0.31"), "pw");
         assertEquals(List.of("127.0.0.31", "127.0.0.32", "127.0.0.33"), spec.hosts().stream().map(HostSpec::address).toList());
         assertEquals(spec.hosts().get(0).uuid(), spec.masterUuid());
-        assertEquals(Map.of("ha-lizard-enabled", "true"), spec.poolOtherConfig());
+        assertEquals(Map.of("XenCenter.CustomFields.ha-lizard-enabled", "true"), spec.poolOtherConfig());
         assertEquals(10, spec.vms().size());
         assertTrue(spec.vms().stream().allMatch(v -> v.powerState().equals("Running")));
         Map<String, Long> perHost = spec.vms().stream().collect(Collectors.groupingBy(VmSpec::residentOnHostUuid, Collectors.counting()));
