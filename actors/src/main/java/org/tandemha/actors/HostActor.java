@@ -59,6 +59,10 @@ public final class HostActor extends AbstractBehavior<HostActor.Command> {
   }
 
   private static final Duration RECHECK = Duration.ofSeconds(5);
+  /** After a takeover that ended unfenced: first retry, doubling up to {@link #MAX_RETRY}. */
+  private static final Duration FIRST_RETRY = Duration.ofSeconds(5);
+  private static final Duration MAX_RETRY = Duration.ofSeconds(60);
+  private Duration retryIn = FIRST_RETRY;
   private final TimerScheduler<Command> timers;
   private final HostId peer;
   private final NodeSettings settings;
@@ -128,6 +132,7 @@ public final class HostActor extends AbstractBehavior<HostActor.Command> {
     if (r.reachable()) {
       if (clusterUnreachable) getContext().getLog().info("host {}: node reachable again", peer);
       clusterUnreachable = false;
+      retryIn = FIRST_RETRY;
       if (phase == Phase.CONFIRMING || phase == Phase.STANDING_BY || phase == Phase.FENCED) {
         timers.cancelAll();   // a fenced host whose node joins again was powered back on: watch it anew
         phase = Phase.WATCHING;
@@ -258,11 +263,19 @@ public final class HostActor extends AbstractBehavior<HostActor.Command> {
     } else if (t.progress() instanceof TakeoverActor.Ended e) {
       if (e.fenced()) {
         guardian.tell(new PeerFenced(peer));   // again: the guardian reads the pool now, VMs are halted
-      } else {
-        phase = Phase.STANDING_BY;
+      } else if (peerIsMaster && e.reason().startsWith(TakeoverActor.NO_QUORUM)) {
         // HA-Lizard §3.4/3.7 without its bug: the winner that cannot fence the master for lack of quorum
         // suspends itself (journaled, self-fence once) and never promotes until cleared.
-        if (peerIsMaster && e.reason().startsWith(TakeoverActor.NO_QUORUM)) guardian.tell(new Suspend(e.reason()));
+        phase = Phase.STANDING_BY;
+        guardian.tell(new Suspend(e.reason()));
+      } else {
+        // Not fenced (the device failed, the gate refused, quorum was short): nothing of the peer moved.
+        // HA-Lizard judges again every iteration; judge again while the peer stays unreachable, backing off.
+        phase = Phase.WATCHING;
+        getContext().getLog().info("host {}: takeover ended without a fence ({}); judging again in {} if its node "
+            + "is still unreachable", peer, e.reason(), retryIn);
+        timers.startSingleTimer(Tick.RECHECK, retryIn);
+        retryIn = retryIn.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : retryIn.multipliedBy(2);
       }
     }
     return this;

@@ -33,6 +33,11 @@ public final class SimPowerFence implements FencePort {
     return send(HttpRequest.newBuilder(uri(target, "power-off")).POST(HttpRequest.BodyPublishers.noBody()), target);
   }
 
+  /** The host resets itself (sysrq in dom0): no power switch is involved, so a broken one does not stop it. */
+  public PowerState selfFence(HostId self) {
+    return send(HttpRequest.newBuilder(uri(self, "self-fence")).POST(HttpRequest.BodyPublishers.noBody()), self);
+  }
+
   @Override public PowerState status(HostId target) {
     return send(HttpRequest.newBuilder(uri(target, "power")).GET(), target);
   }

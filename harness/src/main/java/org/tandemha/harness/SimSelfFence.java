@@ -5,8 +5,9 @@ import org.tandemha.actors.port.SelfFence;
 import org.tandemha.protocol.HostId;
 
 /**
- * A simulated host fencing itself: its power switch cuts its power, and the node process ends with it,
- * as a reboot would end it. The harness may start the node again afterwards, like the host coming back.
+ * A simulated host fencing itself: it goes off (its guests die) and the node process ends with it, as a
+ * sysrq reboot would end them; its power switch is not involved. The harness may start the node again
+ * afterwards, like the host coming back.
  */
 public final class SimSelfFence implements SelfFence {
   private final SimPowerFence power;
@@ -21,9 +22,9 @@ public final class SimSelfFence implements SelfFence {
 
   @Override public void fire(String reason) {
     try {
-      power.powerOff(self);
+      power.selfFence(self);
     } catch (FenceDeviceError e) {
-      System.err.println("self-fence: power switch failed (" + e.getMessage() + "); the node stops anyway");
+      System.err.println("self-fence: the simulator could not switch this host off (" + e.getMessage() + "); the node stops anyway");
     }
     Runtime.getRuntime().halt(137);
   }

@@ -28,6 +28,8 @@ import java.util.regex.Pattern;
  *   GET  /hosts/&lt;uuid&gt;/power                       → on | off
  *   POST /hosts/&lt;uuid&gt;/power-off                   → off
  *   POST /hosts/&lt;uuid&gt;/power-on                    → on
+ *   POST /hosts/&lt;uuid&gt;/self-fence                  → off  (the host resets itself: no power switch involved)
+ *   POST /hosts/&lt;uuid&gt;/power-switch?working=true|false → ok  (while broken, power actions answer 503)
  *   POST /hosts/&lt;uuid&gt;/restart-xapi                → ok
  *   POST /hosts/&lt;uuid&gt;/hang | /unhang              → ok
  *   POST /hosts/&lt;uuid&gt;/live?value=true|false       → ok
@@ -48,7 +50,8 @@ import java.util.regex.Pattern;
  */
 public final class SimControlServer implements AutoCloseable {
     private static final Pattern PATH = Pattern.compile("/hosts/([^/]+)/([a-z-]+)");
-    private static final Set<String> HOST_ACTIONS = Set.of("power", "power-off", "power-on", "restart-xapi", "hang",
+    private static final Set<String> HOST_ACTIONS = Set.of("power", "power-off", "power-on", "self-fence",
+            "power-switch", "restart-xapi", "hang",
             "unhang", "live", "enabled", "slow", "fail", "emergency", "emergency-clear", "cut", "isolate");
     private static final Set<String> ALL_HOSTS_ACTIONS = Set.of("slow", "fail");
 
@@ -136,7 +139,13 @@ public final class SimControlServer implements AutoCloseable {
             reply(exchange, 404, "unknown host " + uuid);
             return;
         }
+        if (action.startsWith("power") && !action.equals("power-switch") && !all && !pool.powerSwitchWorks(uuid)) {
+            reply(exchange, 503, "power switch of host " + uuid + " does not answer");
+            return;
+        }
         switch (action) {
+            case "power-switch" -> pool.setPowerSwitchWorking(uuid, bool(need(query, "working")));
+            case "self-fence" -> pool.powerOff(uuid);
             case "power-off" -> pool.powerOff(uuid);
             case "power-on" -> pool.powerOn(uuid);
             case "restart-xapi" -> pool.restartXapi(uuid);
@@ -160,7 +169,7 @@ public final class SimControlServer implements AutoCloseable {
             case "isolate" -> pool.isolate(uuid);
             default -> { }
         }
-        if (action.startsWith("power")) {
+        if ((action.startsWith("power") && !action.equals("power-switch")) || action.equals("self-fence")) {
             reply(exchange, 200, pool.isPoweredOn(uuid) ? "on" : "off");
         } else {
             reply(exchange, 200, "ok");

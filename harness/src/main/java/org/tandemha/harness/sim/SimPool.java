@@ -114,6 +114,7 @@ public final class SimPool implements AutoCloseable {
     private final Set<Set<String>> partitions = new HashSet<>();
     /** Per host, what else of the network it is cut from: {@link #GATEWAY}, {@link #WITNESSES}. */
     private final Map<String, Set<String>> cutOff = new LinkedHashMap<>();
+    private final Set<String> brokenSwitches = new HashSet<>();
     private final List<java.util.function.Consumer<String>> powerOffListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private boolean dropDbPush;
     private Duration dbSyncInterval = Duration.ofSeconds(1);
@@ -354,6 +355,24 @@ public final class SimPool implements AutoCloseable {
             Set<String> out = new java.util.TreeSet<>(cutOff.getOrDefault(hostUuid, Set.of()));
             for (SimHost o : hosts.values()) if (partitioned(hostUuid, o.uuid)) out.add(o.uuid);
             return out;
+        }
+    }
+
+    /**
+     * Breaks or mends the host's power switch (its BMC or PDU): while broken, the control endpoint's power
+     * actions for it fail, as an IPMI on a dead management network would. The host itself keeps running.
+     */
+    public void setPowerSwitchWorking(String hostUuid, boolean working) {
+        synchronized (lock) {
+            hostByUuid(hostUuid);
+            if (working) brokenSwitches.remove(hostUuid);
+            else brokenSwitches.add(hostUuid);
+        }
+    }
+
+    public boolean powerSwitchWorks(String hostUuid) {
+        synchronized (lock) {
+            return !brokenSwitches.contains(hostUuid);
         }
     }
 

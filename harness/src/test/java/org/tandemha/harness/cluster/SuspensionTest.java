@@ -29,12 +29,19 @@ class SuspensionTest {
   void aSuspendedWinnerNeverPromotesUntilTheMasterClearsIt(@TempDir Path run) throws Exception {
     try (TwoHostPool p = TwoHostPool.start(run, 1)) {
       Instant t0 = Instant.now();
+      // xb's power switch sits on the network it lost too: xa cannot fence it, so xb's own judgment counts.
+      p.cluster.pool.setPowerSwitchWorking(XB, false);
       p.cluster.pool.isolate(XB);
       boolean suspended = SimCluster.await(Duration.ofSeconds(60), () -> p.journaled(XB, "Suspended", t0)
-          && !p.cluster.pool.isPoweredOn(XB) && !p.cluster.nodeAlive(XB)
-          && haVmsOn(XB).stream().allMatch(p::running) && "failed".equals(p.cluster.pool.hostOtherConfig(XB).get(FIELD)));
-      assertTrue(suspended, "xb did not suspend, or xa did not recover its VMs; xa " + p.types(XA, t0) + " xb "
-          + p.types(XB, t0));
+          && !p.cluster.pool.isPoweredOn(XB) && !p.cluster.nodeAlive(XB));
+      assertTrue(suspended, "xb did not suspend and fence itself; xa " + p.types(XA, t0) + " xb " + p.types(XB, t0));
+      assertTrue(p.journaled(XA, "FenceFailed", t0), "xa could not fence xb: " + p.types(XA, t0));
+      assertFalse(p.journaled(XA, "VmRestartIssued", t0), "nothing of xb moved without a fence: " + p.types(XA, t0));
+      // The switch answers again: xa, judging again, confirms xb off and recovers its VMs.
+      p.cluster.pool.setPowerSwitchWorking(XB, true);
+      boolean recovered = SimCluster.await(Duration.ofSeconds(60), () -> haVmsOn(XB).stream().allMatch(p::running)
+          && "failed".equals(p.cluster.pool.hostOtherConfig(XB).get(FIELD)));
+      assertTrue(recovered, "xa did not recover xb's VMs once it could fence; xa " + p.types(XA, t0));
       assertFalse(p.journaled(XB, "FenceRequested", t0), "a winner without quorum never fences: " + p.types(XB, t0));
 
       // xb boots, rejoins; the master cannot write tags for now (its xapi refuses the other-config call),
