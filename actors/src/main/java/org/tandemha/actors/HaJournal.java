@@ -9,7 +9,10 @@ import akka.persistence.typed.javadsl.CommandHandlerWithReply;
 import akka.persistence.typed.javadsl.EventHandler;
 import akka.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
+import org.tandemha.actors.decide.TakeoverPlan;
 import org.tandemha.protocol.CborSerializable;
 import org.tandemha.protocol.HaEvent;
 import org.tandemha.protocol.HostId;
@@ -25,10 +28,32 @@ public final class HaJournal
   public record Record(HaEvent event, ActorRef<Done> replyTo) implements Command {}
   /** Arming and suspension as last journaled: they hold across restarts, also while XAPI is down. */
   public record GetStanding(ActorRef<Standing> replyTo) implements Command {}
-  public record Standing(boolean armed, boolean suspended) implements CborSerializable {}
+  /** @param unfinished a takeover this node began and did not end, or null */
+  public record Standing(boolean armed, boolean suspended, Unfinished unfinished) implements CborSerializable {}
+
+  /**
+   * A takeover whose end was never journaled: the node crashed or was killed in the middle of it. With the
+   * fence confirmed, a restarted node resumes it at the first step not recorded done (TakeoverPlan).
+   */
+  public record Unfinished(HostId lost, TakeoverPlan.Kind kind, Set<TakeoverPlan.Step> done, boolean fenceConfirmed)
+      implements CborSerializable {
+    public Unfinished {
+      done = done.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(done));
+    }
+
+    Unfinished with(TakeoverPlan.Step... steps) {
+      Set<TakeoverPlan.Step> more = EnumSet.noneOf(TakeoverPlan.Step.class);
+      more.addAll(done);
+      more.addAll(List.of(steps));
+      return new Unfinished(lost, kind, more, fenceConfirmed || more.contains(TakeoverPlan.Step.FENCE));
+    }
+
+    public TakeoverPlan.Progress progress() { return TakeoverPlan.Progress.of(kind, done, fenceConfirmed); }
+  }
 
   /** How many decisions this node has recorded, and the standing they leave it in. */
-  public record State(long recorded, boolean armed, boolean suspended) implements CborSerializable {}
+  public record State(long recorded, boolean armed, boolean suspended, Unfinished unfinished)
+      implements CborSerializable {}
 
   public static final String TAG = "ha-event";
 
@@ -39,19 +64,36 @@ public final class HaJournal
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
   }
 
-  @Override public State emptyState() { return new State(0, true, false); }
+  @Override public State emptyState() { return new State(0, true, false, null); }
 
   @Override public CommandHandlerWithReply<Command, HaEvent, State> commandHandler() {
     return newCommandHandlerWithReplyBuilder().forAnyState()
         .onCommand(Record.class, (s, c) -> Effect().persist(c.event()).thenReply(c.replyTo(), ns -> Done.getInstance()))
-        .onCommand(GetStanding.class, (s, c) -> Effect().reply(c.replyTo(), new Standing(s.armed(), s.suspended())))
+        .onCommand(GetStanding.class, (s, c) -> Effect().reply(c.replyTo(),
+            new Standing(s.armed(), s.suspended(), s.unfinished())))
         .build();
   }
 
   @Override public EventHandler<State, HaEvent> eventHandler() {
     return newEventHandlerBuilder().forAnyState().onAnyEvent((s, e) -> new State(s.recorded() + 1,
         e instanceof HaEvent.ArmingChanged a ? a.armed() : s.armed(),
-        e instanceof HaEvent.Suspended || (s.suspended() && !(e instanceof HaEvent.SuspensionCleared))));
+        e instanceof HaEvent.Suspended || (s.suspended() && !(e instanceof HaEvent.SuspensionCleared)),
+        unfinished(s.unfinished(), e)));
+  }
+
+  /** Follows one takeover from its decision (MasterLost, SlaveLost) to its end (finished or refused). */
+  static Unfinished unfinished(Unfinished u, HaEvent e) {
+    if (e instanceof HaEvent.MasterLost m) return new Unfinished(m.master(), TakeoverPlan.Kind.DEAD_MASTER, Set.of(), false);
+    if (e instanceof HaEvent.SlaveLost l) return new Unfinished(l.slave(), TakeoverPlan.Kind.DEAD_SLAVE, Set.of(), false);
+    if (u == null) return null;
+    if (e instanceof HaEvent.FenceConfirmed f) return f.target().equals(u.lost()) ? u.with(TakeoverPlan.Step.FENCE) : u;
+    if (e instanceof HaEvent.PromotedToMaster) {
+      return u.with(TakeoverPlan.Step.EMERGENCY_TRANSITION, TakeoverPlan.Step.AWAIT_MASTER);
+    }
+    if (e instanceof HaEvent.SlavesRecovered) return u.with(TakeoverPlan.Step.RECOVER_SLAVES);
+    if (e instanceof HaEvent.TakeoverFinished || e instanceof HaEvent.SlaveRecovered) return null;
+    if (e instanceof HaEvent.TakeoverRefused r) return r.lostMaster().equals(u.lost()) ? null : u;
+    return u;
   }
 
   @Override public Set<String> tagsFor(HaEvent e) { return Set.of(TAG); }

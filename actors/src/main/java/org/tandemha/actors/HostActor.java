@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.tandemha.actors.decide.MasterLoss;
+import org.tandemha.actors.decide.TakeoverPlan;
 import org.tandemha.protocol.HaEvent;
 import org.tandemha.protocol.HostId;
 import org.tandemha.protocol.HostView;
@@ -33,6 +34,8 @@ public final class HostActor extends AbstractBehavior<HostActor.Command> {
    */
   public record Observed(HostView host, boolean peerIsMaster, boolean selfIsMaster, boolean poolHaEnabled,
                          int poolHosts, String standDown) implements Command {}
+  /** This node journaled a takeover of the peer and crashed before its end: resume it (fence confirmed). */
+  public record Resume(TakeoverPlan.Progress progress) implements Command {}
   /** The peer's node as the Akka failure detector sees it. */
   public record Reachability(boolean reachable, Address node, Instant since) implements Command {}
   /** What a HostActor tells its guardian. */
@@ -102,6 +105,7 @@ public final class HostActor extends AbstractBehavior<HostActor.Command> {
     return newReceiveBuilder()
         .onMessage(Observed.class, this::onObserved)
         .onMessage(Reachability.class, this::onReachability)
+        .onMessage(Resume.class, this::onResume)
         .onMessageEquals(Tick.PROBE, this::probe)
         .onMessageEquals(Tick.RECHECK, this::recheck)
         .onMessage(ProbeResult.class, this::onProbeResult)
@@ -253,6 +257,17 @@ public final class HostActor extends AbstractBehavior<HostActor.Command> {
     getContext().spawn(TakeoverActor.create(kind, settings.self(), peer, address, node, poolHosts,
         settings.promoteWait(), settings.ha().fenceDelaySlave(), settings.witnesses(), ports, peers, reply),
         "takeover-" + peer.uuid());
+    return this;
+  }
+
+  private Behavior<Command> onResume(Resume r) {
+    if (phase == Phase.TAKING_OVER) return this;
+    phase = Phase.TAKING_OVER;
+    peerIsMaster = r.progress().kind() == TakeoverPlan.Kind.DEAD_MASTER;
+    ActorRef<TakeoverActor.Progress> reply =
+        getContext().messageAdapter(TakeoverActor.Progress.class, TakeoverProgress::new);
+    getContext().spawn(TakeoverActor.resume(r.progress(), settings.self(), peer, poolHosts, settings.promoteWait(),
+        ports, peers, reply), "resumed-takeover-" + peer.uuid());
     return this;
   }
 

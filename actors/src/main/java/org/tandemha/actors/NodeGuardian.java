@@ -53,7 +53,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
   private record PeerFenced(HostId host) implements Command {}
   private record MemberJoined(ClusterEvent.MemberUp event) implements Command {}
   private record PoolChanged(int changes) implements Command {}
-  private record StandingKnown(boolean armed, boolean suspended) implements Command {}
+  private record StandingKnown(boolean armed, boolean suspended, HaJournal.Unfinished unfinished) implements Command {}
   private record SuspendSelf(String reason) implements Command {}
   private record SuspensionRecorded(String reason) implements Command {}
   private record SuspensionEnded(String source, Throwable error) implements Command {}
@@ -65,6 +65,8 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
   public static final String AUTOPROMOTE_KEY = "autopromote_uuid";
   /** Pool other-config switch for fencing and takeover, cluster-wide: "false" disarms, absent or "true" arms. */
   public static final String ARMED_KEY = "tandem_armed";
+  /** Pool other-config: the slave an operator prefers as autopromote winner, used while it is eligible. */
+  public static final String PREFERRED_KEY = "tandem_autopromote_preferred";
 
   public static Behavior<Command> create(NodeSettings settings, Ports ports) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new NodeGuardian(ctx, timers, settings, ports)));
@@ -93,6 +95,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
   private boolean clearing;       // since the suspension: a later "healthy" is the master's clearance
   private final Set<HostId> tagging = new HashSet<>();
   private final Set<HostId> unreachable = new HashSet<>();
+  private final Set<HostId> nodesUp = new HashSet<>();   // hosts whose node this node has seen Up
 
   private NodeGuardian(ActorContext<Command> ctx, TimerScheduler<Command> timers, NodeSettings settings, Ports ports) {
     super(ctx);
@@ -120,7 +123,8 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
         ctx.messageAdapter(PoolWatchActor.PoolChanged.class, c -> new PoolChanged(c.changes())))), "pool-watch");
     timers.startTimerWithFixedDelay(Tick.POLL, Tick.POLL, settings.poll());   // the safety net under events
     ctx.ask(HaJournal.Standing.class, journal, Duration.ofSeconds(10), HaJournal.GetStanding::new,
-        (st, e) -> e == null ? new StandingKnown(st.armed(), st.suspended()) : new StandingKnown(true, false));
+        (st, e) -> e == null ? new StandingKnown(st.armed(), st.suspended(), st.unfinished())
+            : new StandingKnown(true, false, null));
     ctx.getSelf().tell(Tick.POLL);
     ctx.getLog().info("node for host {} started: poll {}, XAPI_COUNT {}, XAPI_DELAY {}, fence device {}",
         self, settings.poll(), settings.ha().xapiCount(), settings.ha().xapiDelay(), ports.fence().device());
@@ -148,6 +152,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
           }
           armed = st.armed();
           suspended = st.suspended();
+          resumeUnfinished(st.unfinished());
           return this;
         })
         .onMessage(SuspendSelf.class, this::onSuspendSelf)
@@ -285,6 +290,24 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
         (done, e) -> new SuspensionEnded(source, e));
   }
 
+  /**
+   * A takeover journaled as begun and never as ended: this node died in the middle of it. With the peer
+   * confirmed off in the journal it is resumed at once (its steps are idempotent); without, the peer is
+   * judged anew when next seen lost.
+   */
+  private void resumeUnfinished(HaJournal.Unfinished u) {
+    if (u == null) return;
+    if (!u.fenceConfirmed()) {
+      getContext().getLog().warn("takeover of {} was begun before this node stopped, but no fence was confirmed: "
+          + "nothing of it is resumed; the host is judged anew", u.lost());
+      return;
+    }
+    getContext().getLog().warn("takeover of {} ({}) was interrupted by this node's stop after {}: resuming it",
+        u.lost(), u.kind(), u.done());
+    fenced.add(u.lost());
+    hostActor(u.lost()).tell(new HostActor.Resume(u.progress()));
+  }
+
   /** Journaled first; then this host fences itself once. After the restart the journal keeps it passive. */
   private Behavior<Command> onSuspendSelf(SuspendSelf s) {
     if (suspended) return this;
@@ -322,7 +345,16 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
 
   private void chooseWinner(PoolSnapshot pool) {
     if (writingWinner) return;
-    Autopromote.Choice c = Autopromote.choose(pool, fenced);
+    // Eligible: enabled, not fenced, not suspended, and its node up and reachable in this master's cluster.
+    Set<HostId> suspendedHosts = new HashSet<>();
+    for (HostView h : pool.hosts()) {
+      if ("suspended".equals(h.otherConfig().get(settings.ha().field()))) suspendedHosts.add(h.id());
+    }
+    Set<HostId> quorate = new HashSet<>(nodesUp);
+    quorate.removeAll(unreachable);
+    Optional<HostId> preferred = Optional.ofNullable(pool.poolOtherConfig().get(PREFERRED_KEY))
+        .filter(v -> !v.isBlank()).map(String::trim).map(HostId::new);
+    Autopromote.Choice c = Autopromote.choose(new Autopromote.Evidence(pool, fenced, suspendedHosts, quorate, preferred));
     writingWinner = true;
     getContext().ask(StatusReply.class, autopromote, Duration.ofSeconds(5),
         r -> new AutopromoteActor.ChooseWinner(pool.pool(), c.winner(), c.reason(), ports.clock().now(), castReply(r)),
@@ -394,6 +426,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
     member.getRoles().stream().filter(role -> role.startsWith("host-")).map(role -> new HostId(role.substring(5)))
         .filter(h -> !h.equals(settings.self()))
         .forEach(h -> {
+          nodesUp.add(h);
           if (fenced.remove(h)) getContext().getLog().info("host {}: rejoined after its fence", h);
           hostActor(h).tell(new HostActor.Reachability(true, member.address(), ports.clock().now()));
         });

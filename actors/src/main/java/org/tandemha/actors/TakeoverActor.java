@@ -21,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.tandemha.actors.decide.FencingGate;
 import org.tandemha.actors.decide.PeerGone;
+import org.tandemha.actors.decide.TakeoverPlan;
 import org.tandemha.actors.port.NetPort;
 import org.tandemha.actors.port.Clock;
 import org.tandemha.actors.port.XapiPort;
@@ -50,7 +51,7 @@ public final class TakeoverActor extends AbstractBehavior<TakeoverActor.Command>
   private record Fenced(FenceOutcome outcome) implements Command {}
   private enum Step implements Command { TRANSITION, CHECK_MASTER, PROMOTED, RECOVER, READ_POOL, NEXT_RESET, FINISHED }
   private record Transitioned(Throwable error) implements Command {}
-  private record MasterCheck(boolean master) implements Command {}
+  private record MasterCheck(boolean master, boolean answered) implements Command {}
   private record Recovered(List<HostId> hosts, Throwable error) implements Command {}
   private record PoolRead(PoolSnapshot pool, Throwable error) implements Command {}
   private record ResetJournaled(VmView vm) implements Command {}
@@ -76,7 +77,19 @@ public final class TakeoverActor extends AbstractBehavior<TakeoverActor.Command>
                                          Duration fenceDelay, int witnesses, Ports ports, Peers peers,
                                          ActorRef<Progress> parent) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new TakeoverActor(ctx, timers, kind, self, lostPeer,
-        peerAddress, lostNode, poolHosts, promoteWait, fenceDelay, witnesses, ports, peers, parent)));
+        peerAddress, lostNode, poolHosts, promoteWait, fenceDelay, witnesses, ports, peers, parent, null)));
+  }
+
+  /**
+   * Resumes a takeover a crash interrupted, its fence confirmed in the journal: runs the first step
+   * {@link TakeoverPlan} says is not recorded done, and every step after it. Each step is idempotent by
+   * observation: a host that already answers as master is not transitioned again.
+   */
+  public static Behavior<Command> resume(TakeoverPlan.Progress progress, HostId self, HostId lostPeer, int poolHosts,
+                                         Duration promoteWait, Ports ports, Peers peers, ActorRef<Progress> parent) {
+    Lost kind = progress.kind() == TakeoverPlan.Kind.DEAD_MASTER ? Lost.MASTER : Lost.SLAVE;
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new TakeoverActor(ctx, timers, kind, self, lostPeer,
+        "", Optional.empty(), poolHosts, promoteWait, Duration.ZERO, 0, ports, peers, parent, progress)));
   }
 
   private static final Duration MASTER_CHECK_INTERVAL = Duration.ofMillis(500);
@@ -105,12 +118,15 @@ public final class TakeoverActor extends AbstractBehavior<TakeoverActor.Command>
   private final Recorder<Command> recorder;
   private final Deque<VmView> toReset = new ArrayDeque<>();
   private boolean fenced;
+  /** Resuming before the transition: a host not yet master is transitioned once, then awaited. */
+  private boolean transitionIfNotMaster;
   private int resets;
   private Instant promoteDeadline;
 
   private TakeoverActor(ActorContext<Command> ctx, TimerScheduler<Command> timers, Lost kind, HostId self, HostId lost,
                         String peerAddress, Optional<Address> lostNode, int poolHosts, Duration promoteWait,
-                        Duration fenceDelay, int witnesses, Ports ports, Peers peers, ActorRef<Progress> parent) {
+                        Duration fenceDelay, int witnesses, Ports ports, Peers peers, ActorRef<Progress> parent,
+                        TakeoverPlan.Progress resumeFrom) {
     super(ctx);
     this.timers = timers;
     this.kind = kind;
@@ -129,9 +145,35 @@ public final class TakeoverActor extends AbstractBehavior<TakeoverActor.Command>
     this.peers = peers;
     this.parent = parent;
     this.recorder = new Recorder<>(ctx, peers.journal(), Duration.ofSeconds(5));
+    if (resumeFrom != null) {
+      resumeAt(ctx, resumeFrom);
+      return;
+    }
     ctx.ask(QuorumVerdict.class, peers.quorum(), Duration.ofSeconds(10),
         r -> new QuorumActor.Evaluate(poolHosts, r),
         (v, e) -> e == null ? new QuorumKnown(v) : new Abort("quorum not judged: " + e));
+  }
+
+  private void resumeAt(ActorContext<Command> ctx, TakeoverPlan.Progress progress) {
+    TakeoverPlan.Next next = TakeoverPlan.next(progress);
+    ctx.getLog().warn("takeover of {}: resuming an unfinished {} takeover after a restart: {} ({})", lost,
+        progress.kind(), next.step(), next.reason());
+    if (next.step() == TakeoverPlan.Step.FENCE) {
+      ctx.getSelf().tell(new Abort("the journal does not show " + lost + " confirmed off: not resumed, judged anew"));
+      return;
+    }
+    fenced = true;
+    parent.tell(new PeerOff(lost));
+    promoteDeadline = clock.now().plus(promoteWait);
+    switch (next.step()) {
+      case EMERGENCY_TRANSITION, AWAIT_MASTER -> {
+        transitionIfNotMaster = next.step() == TakeoverPlan.Step.EMERGENCY_TRANSITION;
+        ctx.getSelf().tell(Step.CHECK_MASTER);
+      }
+      case RECOVER_SLAVES -> ctx.getSelf().tell(Step.RECOVER);
+      case RESET_VMS -> ctx.getSelf().tell(Step.READ_POOL);
+      default -> ctx.getSelf().tell(Step.NEXT_RESET);   // storage and VM restarts are other actors' work
+    }
   }
 
   @Override public Receive<Command> createReceive() {
@@ -251,12 +293,19 @@ public final class TakeoverActor extends AbstractBehavior<TakeoverActor.Command>
 
   private Behavior<Command> checkMaster() {
     getContext().pipeToSelf(CompletableFuture.supplyAsync(xapi::localHostIsMaster, blockingIo),
-        (master, error) -> new MasterCheck(error == null && master));
+        (master, error) -> new MasterCheck(error == null && master, error == null));
     return this;
   }
 
   private Behavior<Command> onMasterCheck(MasterCheck m) {
+    if (!m.master() && transitionIfNotMaster && m.answered()) {
+      // It answers, as a slave: the transition never happened (a silent xapi may be restarting as master).
+      transitionIfNotMaster = false;
+      getContext().getLog().info("takeover of {}: this host is not master yet: emergency transition", lost);
+      return transition();
+    }
     if (m.master()) {
+      transitionIfNotMaster = false;
       recorder.record(new HaEvent.PromotedToMaster(self, lost, clock.now()), Step.PROMOTED,
           e -> new Abort("promotion not journaled: " + e));
     } else if (clock.now().isAfter(promoteDeadline)) {
