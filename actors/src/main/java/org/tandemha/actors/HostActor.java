@@ -255,7 +255,8 @@ public final class HostActor extends AbstractBehavior<HostActor.Command> {
     TakeoverActor.Lost kind = peerIsMaster ? TakeoverActor.Lost.MASTER : TakeoverActor.Lost.SLAVE;
     String address = view.map(HostView::address).orElse("");
     getContext().spawn(TakeoverActor.create(kind, settings.self(), peer, address, node, poolHosts,
-        settings.promoteWait(), settings.ha().fenceDelaySlave(), settings.witnesses(), ports, peers, reply),
+        settings.promoteWait(), settings.ha().fenceDelaySlave(), settings.witnesses(), settings.fencing(), ports, peers,
+        reply),
         "takeover-" + peer.uuid());
     return this;
   }

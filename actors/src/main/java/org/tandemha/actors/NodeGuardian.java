@@ -26,6 +26,7 @@ import java.util.concurrent.Executor;
 import org.tandemha.actors.decide.Autopromote;
 import org.tandemha.actors.port.Clock;
 import org.tandemha.actors.port.FencePort;
+import org.tandemha.actors.port.LocalDomains;
 import org.tandemha.actors.port.NetPort;
 import org.tandemha.actors.port.SelfFence;
 import org.tandemha.actors.port.XapiPort;
@@ -59,8 +60,10 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
   private record SuspensionEnded(String source, Throwable error) implements Command {}
   private record HostTagWritten(HostId host, Throwable error) implements Command {}
   private record ArmingRecorded(boolean armed) implements Command {}
+  private record QuorumStanding(boolean quorate) implements Command {}
 
-  public record Ports(XapiPort xapi, FencePort fence, NetPort net, SelfFence selfFence, Clock clock) {}
+  public record Ports(XapiPort xapi, FencePort fence, NetPort net, SelfFence selfFence, LocalDomains domains,
+                      Clock clock) {}
 
   public static final String AUTOPROMOTE_KEY = "autopromote_uuid";
   /** Pool other-config switch for fencing and takeover, cluster-wide: "false" disarms, absent or "true" arms. */
@@ -77,6 +80,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
   private final Executor blockingIo;
   private final ActorRef<HaJournal.Command> journal;
   private final ActorRef<AutopromoteActor.Command> autopromote;
+  private final ActorRef<IsolationActor.Command> isolation;
   private final TakeoverActor.Ports takeoverPorts;
   private final TakeoverActor.Peers takeoverPeers;
   private final Map<HostId, ActorRef<HostActor.Command>> hosts = new HashMap<>();
@@ -92,7 +96,8 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
   private boolean nativeHaWarned;
   private boolean suspended;             // as journaled: a suspended node never promotes
   private boolean sawUnhealthyTag;
-  private boolean clearing;       // since the suspension: a later "healthy" is the master's clearance
+  private boolean clearing;
+  private boolean quorate;               // standing quorum, from the isolation watch: no VM starts without it       // since the suspension: a later "healthy" is the master's clearance
   private final Set<HostId> tagging = new HashSet<>();
   private final Set<HostId> unreachable = new HashSet<>();
   private final Set<HostId> nodesUp = new HashSet<>();   // hosts whose node this node has seen Up
@@ -112,6 +117,9 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
     ActorRef<FenceAgentActor.Command> fence = ctx.spawn(supervised(
         FenceAgentActor.create(ports.fence(), journal, ports.clock(), blockingIo, settings.fenceTimeout())),
         "fence-" + ports.fence().device().replaceAll("[^A-Za-z0-9_-]", "_"));
+    this.isolation = ctx.spawn(supervised(IsolationActor.create(self, settings.fencing().mgtLinkLossTolerance(), quorum,
+        journal, ports.domains(), ports.clock(), blockingIo,
+        ctx.messageAdapter(Boolean.class, QuorumStanding::new))), "isolation");
     this.takeoverPorts = new TakeoverActor.Ports(ports.xapi(), ports.net(), ports.clock(), blockingIo);
     this.takeoverPeers = new TakeoverActor.Peers(quorum, fence, journal);
     ActorRef<ClusterEvent.ReachabilityEvent> clusterAdapter =
@@ -180,6 +188,10 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
           return this;
         })
         .onMessage(MemberJoined.class, this::onMemberJoined)
+        .onMessage(QuorumStanding.class, q -> {
+          quorate = q.quorate();
+          return this;
+        })
         .build();
   }
 
@@ -207,6 +219,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
     }
     lastReadError = "";
     PoolSnapshot pool = r.pool();
+    isolation.tell(new IsolationActor.PoolSize(pool.hosts().size()));
     boolean selfIsMaster = pool.master().equals(settings.self());
     if (wasMaster.isEmpty() || wasMaster.get() != selfIsMaster) {
       getContext().getLog().info("role: this host {} is pool {} (master {})", settings.self(),
@@ -236,7 +249,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
       if (haEnabled) {
         for (VmView vm : pool.vms()) {
           if (vm.controlDomain() || vm.template() || vm.snapshot()) continue;
-          vmActor(vm).tell(new VmActor.Observed(vm, pool.pool(), true, pool.at()));
+          vmActor(vm).tell(new VmActor.Observed(vm, pool.pool(), true, quorate, pool.at()));
         }
       }
     } else {
@@ -427,6 +440,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
         .filter(h -> !h.equals(settings.self()))
         .forEach(h -> {
           nodesUp.add(h);
+          unreachable.remove(h);   // a new incarnation of the node: the old one's unreachability is history
           if (fenced.remove(h)) getContext().getLog().info("host {}: rejoined after its fence", h);
           hostActor(h).tell(new HostActor.Reachability(true, member.address(), ports.clock().now()));
         });

@@ -35,6 +35,14 @@ public final class QuorumActor extends AbstractBehavior<QuorumActor.Command> {
   private record Heuristics(Evaluate request, int nodesReachable, int witnessesReachable, boolean allAnswered)
       implements Command {}
   private record Answer(QuorumVerdict verdict, ActorRef<QuorumVerdict> replyTo) implements Command {}
+  /**
+   * The standing quorum, for the isolation watch: not journaled here (the watcher journals changes), and
+   * the heuristics are pinged only when they could decide (an exact tie).
+   */
+  public record Watch(int poolHosts, ActorRef<Standing> replyTo) implements Command {}
+  /** @param peerMayBeQuorate the votes this node does not hold could make a majority elsewhere */
+  public record Standing(QuorumVerdict verdict, boolean peerMayBeQuorate) {}
+  private record Watched(Watch request, int nodes, int witnessesUp, boolean heuristics) implements Command {}
 
   /** Akka cluster role that names the pool host a node runs on. */
   public static String hostRole(HostId host) { return "host-" + host.uuid(); }
@@ -69,6 +77,8 @@ public final class QuorumActor extends AbstractBehavior<QuorumActor.Command> {
     return newReceiveBuilder()
         .onMessage(Evaluate.class, this::onEvaluate)
         .onMessage(Heuristics.class, this::onHeuristics)
+        .onMessage(Watch.class, this::onWatch)
+        .onMessage(Watched.class, this::onWatched)
         .onMessage(Answer.class, a -> { a.replyTo().tell(a.verdict()); return this; })
         .build();
   }
@@ -82,6 +92,33 @@ public final class QuorumActor extends AbstractBehavior<QuorumActor.Command> {
         CompletableFuture.supplyAsync(() -> configured && ips.stream().allMatch(ip -> net.answers(ip, PING_TIMEOUT)),
             blockingIo),
         (all, error) -> new Heuristics(e, nodes, witnessesUp, error == null && all));
+    return this;
+  }
+
+  private Behavior<Command> onWatch(Watch w) {
+    int nodes = Math.min(reachable("host-", hostRole(self)), w.poolHosts());
+    int witnessesUp = Math.min(reachable(WitnessGuardian.ROLE, null), witnesses);
+    boolean configured = ha.useIpHeuristics() && !ha.heuristicsIps().isEmpty();
+    boolean tie = 2 * (nodes + witnessesUp) == w.poolHosts() + witnesses;
+    if (!configured || !tie) {
+      getContext().getSelf().tell(new Watched(w, nodes, witnessesUp, false));
+      return this;
+    }
+    List<String> ips = ha.heuristicsIps();
+    getContext().pipeToSelf(
+        CompletableFuture.supplyAsync(() -> ips.stream().allMatch(ip -> net.answers(ip, PING_TIMEOUT)), blockingIo),
+        (all, error) -> new Watched(w, nodes, witnessesUp, error == null && all));
+    return this;
+  }
+
+  private Behavior<Command> onWatched(Watched w) {
+    boolean configured = ha.useIpHeuristics() && !ha.heuristicsIps().isEmpty();
+    int total = w.request().poolHosts() + witnesses;
+    QuorumVerdict v = Quorum.evaluate(new Quorum.Evidence(w.request().poolHosts(), w.nodes(), witnesses,
+        w.witnessesUp(), configured, w.heuristics()));
+    int others = total - w.nodes() - w.witnessesUp();
+    boolean peerMayBeQuorate = others >= v.needed() || (2 * others == total && configured);
+    w.request().replyTo().tell(new Standing(v, peerMayBeQuorate));
     return this;
   }
 

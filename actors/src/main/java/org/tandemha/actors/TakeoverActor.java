@@ -26,6 +26,7 @@ import org.tandemha.actors.port.NetPort;
 import org.tandemha.actors.port.Clock;
 import org.tandemha.actors.port.XapiPort;
 import org.tandemha.protocol.FenceOutcome;
+import org.tandemha.protocol.FenceSettings;
 import org.tandemha.protocol.HaEvent;
 import org.tandemha.protocol.HostId;
 import org.tandemha.protocol.PoolSnapshot;
@@ -74,10 +75,10 @@ public final class TakeoverActor extends AbstractBehavior<TakeoverActor.Command>
    */
   public static Behavior<Command> create(Lost kind, HostId self, HostId lostPeer, String peerAddress,
                                          Optional<Address> lostNode, int poolHosts, Duration promoteWait,
-                                         Duration fenceDelay, int witnesses, Ports ports, Peers peers,
-                                         ActorRef<Progress> parent) {
+                                         Duration fenceDelay, int witnesses, FenceSettings fencing, Ports ports,
+                                         Peers peers, ActorRef<Progress> parent) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new TakeoverActor(ctx, timers, kind, self, lostPeer,
-        peerAddress, lostNode, poolHosts, promoteWait, fenceDelay, witnesses, ports, peers, parent, null)));
+        peerAddress, lostNode, poolHosts, promoteWait, fenceDelay, witnesses, fencing, ports, peers, parent, null)));
   }
 
   /**
@@ -89,7 +90,8 @@ public final class TakeoverActor extends AbstractBehavior<TakeoverActor.Command>
                                          Duration promoteWait, Ports ports, Peers peers, ActorRef<Progress> parent) {
     Lost kind = progress.kind() == TakeoverPlan.Kind.DEAD_MASTER ? Lost.MASTER : Lost.SLAVE;
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new TakeoverActor(ctx, timers, kind, self, lostPeer,
-        "", Optional.empty(), poolHosts, promoteWait, Duration.ZERO, 0, ports, peers, parent, progress)));
+        "", Optional.empty(), poolHosts, promoteWait, Duration.ZERO, 0, FenceSettings.DEFAULTS, ports, peers, parent,
+        progress)));
   }
 
   private static final Duration MASTER_CHECK_INTERVAL = Duration.ofMillis(500);
@@ -104,6 +106,7 @@ public final class TakeoverActor extends AbstractBehavior<TakeoverActor.Command>
   private final String peerAddress;
   private final Duration fenceDelay;
   private final int witnesses;
+  private final FenceSettings fencing;
   private final int poolHosts;
   private final Ports ports;
   private final HostId self;
@@ -125,14 +128,15 @@ public final class TakeoverActor extends AbstractBehavior<TakeoverActor.Command>
 
   private TakeoverActor(ActorContext<Command> ctx, TimerScheduler<Command> timers, Lost kind, HostId self, HostId lost,
                         String peerAddress, Optional<Address> lostNode, int poolHosts, Duration promoteWait,
-                        Duration fenceDelay, int witnesses, Ports ports, Peers peers, ActorRef<Progress> parent,
-                        TakeoverPlan.Progress resumeFrom) {
+                        Duration fenceDelay, int witnesses, FenceSettings fencing, Ports ports, Peers peers,
+                        ActorRef<Progress> parent, TakeoverPlan.Progress resumeFrom) {
     super(ctx);
     this.timers = timers;
     this.kind = kind;
     this.peerAddress = peerAddress;
     this.fenceDelay = fenceDelay;
     this.witnesses = witnesses;
+    this.fencing = fencing;
     this.poolHosts = poolHosts;
     this.ports = ports;
     this.self = self;
@@ -217,7 +221,8 @@ public final class TakeoverActor extends AbstractBehavior<TakeoverActor.Command>
   private Behavior<Command> onChannels(ChannelsKnown c) {
     FencingGate.Decision d = FencingGate.decide(new FencingGate.Evidence(
         kind == Lost.MASTER ? FencingGate.Role.WINNER_SLAVE : FencingGate.Role.MASTER,
-        true, true, true, 1, poolHosts, c.verdict(), witnesses > 0, FencingGate.Method.POWER, false,
+        true, fencing.enabled(), fencing.quorumRequired(), fencing.minHosts(), poolHosts, c.verdict(), witnesses > 0,
+        FencingGate.Method.POWER, false,
         new FencingGate.Channels(false, c.xapi(), c.icmp(), Map.of()), true, false, fenceDelay));
     getContext().getLog().info("takeover of {}: fencing gate {}: {} (quorum {}/{} {}, xapi {}, ping {})", lost,
         d.action(), d.reason(), c.verdict().votes(), c.verdict().needed(), c.verdict().sources(),

@@ -26,8 +26,12 @@ import org.tandemha.protocol.VmView;
  */
 public final class VmActor extends AbstractBehavior<VmActor.Command> {
   public sealed interface Command {}
-  /** @param readBegan when the pool read that saw {@code vm} began: older than our last step = stale */
-  public record Observed(VmView vm, PoolId pool, boolean selfIsMaster, Instant readBegan) implements Command {}
+  /**
+   * @param quorate   this node holds quorum now: without it nothing is started (issue #4 item 7)
+   * @param readBegan when the pool read that saw {@code vm} began: older than our last step = stale
+   */
+  public record Observed(VmView vm, PoolId pool, boolean selfIsMaster, boolean quorate, Instant readBegan)
+      implements Command {}
   private record Journaled(VmView vm) implements Command {}
   private record Started(VmView vm, Throwable error) implements Command {}
   private record Tagged(Throwable error) implements Command {}
@@ -94,6 +98,12 @@ public final class VmActor extends AbstractBehavior<VmActor.Command> {
         getContext().getLog().info("vm {} ({}): left halted: {}", vm.name(), vm.id(), v.reason());
       }
       lastRefusal = v.reason();
+      return this;
+    }
+    if (!o.quorate()) {
+      String why = "no quorum: a node without quorum starts nothing";
+      if (!why.equals(lastRefusal)) getContext().getLog().warn("vm {} ({}): left halted: {}", vm.name(), vm.id(), why);
+      lastRefusal = why;
       return this;
     }
     busy = true;

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import org.tandemha.controller.xapi.SdkXapiAdapter;
 import org.tandemha.controller.xapi.XapiConnections;
+import org.tandemha.protocol.FenceSettings;
 import org.tandemha.protocol.HaSettings;
 import org.tandemha.protocol.HostId;
 import org.tandemha.protocol.NodeSettings;
@@ -82,7 +83,18 @@ public record NodeConfig(Config raw, NodeSettings settings, SdkXapiAdapter.Endpo
     HaSettings settings = new HaSettings(flag(ha, "global-vm-ha"), ha.getString("xc-field-name"), xapiCount,
         xapiDelay, ips, flag(ha, "fence-use-ip-heuristics"), nonNegative(ha, "fence-delay-slave"));
     return new NodeSettings(new HostId(uuid), settings, positive(ha, "monitor-delay"), positive(ha, "fence-timeout"),
-        positive(ha, "promote-wait"), positive(c.getConfig("tandem.xapi"), "event-wait"), witnesses(c));
+        positive(ha, "promote-wait"), positive(c.getConfig("tandem.xapi"), "event-wait"), witnesses(c), fencing(ha));
+  }
+
+  private static FenceSettings fencing(Config ha) {
+    int minHosts = ha.getInt("fence-min-hosts");
+    if (minHosts < 1 || minHosts > 64) throw new Invalid("tandem.ha.fence-min-hosts must be 1..64, got " + minHosts);
+    String action = ha.getString("fence-action").trim();
+    if (!action.equals("stop")) {
+      throw new Invalid("tandem.ha.fence-action must be stop (power off, read back off), got \"" + action + "\"");
+    }
+    return new FenceSettings(flag(ha, "fence-enabled"), minHosts, flag(ha, "fence-quorum-required"), action,
+        flag(ha, "fence-reboot-lone-host"), positive(ha, "mgt-link-loss-tolerance"));
   }
 
   private static SdkXapiAdapter.Endpoint endpoint(Config c) {

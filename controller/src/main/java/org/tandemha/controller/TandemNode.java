@@ -10,8 +10,10 @@ import org.tandemha.actors.QuorumActor;
 import org.tandemha.actors.WitnessGuardian;
 import org.tandemha.actors.port.Clock;
 import org.tandemha.actors.port.FencePort;
+import org.tandemha.actors.port.LocalDomains;
 import org.tandemha.actors.port.NetPort;
 import org.tandemha.actors.port.SelfFence;
+import org.tandemha.controller.host.XlLocalDomains;
 import org.tandemha.controller.net.InetNet;
 import org.tandemha.controller.xapi.SdkXapiAdapter;
 
@@ -23,15 +25,15 @@ public final class TandemNode {
 
   /** Starts with the real XAPI adapter and network checks; fence device and self-fence are the caller's. */
   public static ActorSystem<NodeGuardian.Command> start(NodeConfig config, FencePort fence, SelfFence selfFence) {
-    return start(config, fence, selfFence, new InetNet());
+    return start(config, fence, selfFence, new InetNet(), new XlLocalDomains());
   }
 
-  /** As above, with the network checks given (the simulated pool's ping). */
+  /** As above, with the network checks and the local hypervisor given (the simulated pool's). */
   public static ActorSystem<NodeGuardian.Command> start(NodeConfig config, FencePort fence, SelfFence selfFence,
-                                                        NetPort net) {
+                                                        NetPort net, LocalDomains domains) {
     Clock clock = Clock.system();
     NodeGuardian.Ports ports = new NodeGuardian.Ports(new SdkXapiAdapter(config.xapi(), clock), fence,
-        net, selfFence, clock);
+        net, selfFence, domains, clock);
     // The host this node runs on travels as its cluster role, so peers map members to pool hosts.
     Config akka = config.raw().withValue("akka.cluster.roles",
         ConfigValueFactory.fromIterable(List.of(QuorumActor.hostRole(config.settings().self()))));

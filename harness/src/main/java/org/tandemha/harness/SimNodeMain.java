@@ -69,7 +69,8 @@ public final class SimNodeMain {
     SimPowerFence power = new SimPowerFence(fence, config.settings().fenceTimeout());
     SimLinks links = new SimLinks(power, config.settings().self());
     var system = TandemNode.start(config, power, new SimSelfFence(power, config.settings().self()),
-        new SimNet(power, simulatedHosts(config), links::cut, gateway, new InetNet()));
+        new SimNet(power, simulatedHosts(config), links::cut, gateway, new InetNet()),
+        new SimLocalDomains(power, config.settings().self()));
     links.start(system);
     system.getWhenTerminated().toCompletableFuture().join();
     System.exit(0);

@@ -42,19 +42,39 @@ public final class SimPowerFence implements FencePort {
     return send(HttpRequest.newBuilder(uri(target, "power")).GET(), target);
   }
 
-  /** What {@code host} cannot reach in the simulated network now: host UUIDs, {@code gateway}, {@code witnesses}. */
-  public java.util.Set<String> cutFrom(HostId host) {
+  /** The guest domains the simulated host really runs ({@code GET /hosts/<uuid>/domains}: "uuid name" lines). */
+  public java.util.List<org.tandemha.actors.port.LocalDomains.Domain> domains(HostId host) {
+    return text(HttpRequest.newBuilder(uri(host, "domains")).GET()).lines().filter(l -> !l.isBlank())
+        .map(l -> {
+          int sp = l.indexOf(' ');
+          return new org.tandemha.actors.port.LocalDomains.Domain(sp < 0 ? l : l.substring(0, sp),
+              sp < 0 ? l : l.substring(sp + 1));
+        }).toList();
+  }
+
+  /** dom0's {@code xl destroy} of one guest on the simulated host. */
+  public void destroyDomain(HostId host, String vmUuid) {
+    text(HttpRequest.newBuilder(base.resolve("/hosts/" + host.uuid() + "/destroy-domain?vm=" + vmUuid))
+        .POST(HttpRequest.BodyPublishers.noBody()));
+  }
+
+  private String text(HttpRequest.Builder request) {
     try {
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri(host, "cut")).timeout(timeout).GET().build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r = http.send(request.timeout(timeout).build(), HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() != 200) throw new FenceDeviceError(device() + " answered HTTP " + r.statusCode() + ": " + r.body());
-      return r.body().lines().map(String::trim).filter(l -> !l.isEmpty()).collect(java.util.stream.Collectors.toSet());
+      return r.body();
     } catch (IOException e) {
       throw new FenceDeviceError(device() + " unreachable: " + e, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new FenceDeviceError(device() + ": interrupted", e);
     }
+  }
+
+  /** What {@code host} cannot reach in the simulated network now: host UUIDs, {@code gateway}, {@code witnesses}. */
+  public java.util.Set<String> cutFrom(HostId host) {
+    return text(HttpRequest.newBuilder(uri(host, "cut")).GET()).lines().map(String::trim).filter(l -> !l.isEmpty())
+        .collect(java.util.stream.Collectors.toSet());
   }
 
   private URI uri(HostId target, String action) {

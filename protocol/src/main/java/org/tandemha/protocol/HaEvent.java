@@ -24,6 +24,11 @@ public sealed interface HaEvent extends JsonSerializable {
    * before it fences itself; after a restart the node stays passive (never promotes) until cleared.
    */
   record Suspended(HostId host, String reason, Instant at) implements HaEvent {}
+  /**
+   * Isolation self-fence (issue #4 item 11): without quorum for MGT_LINK_LOSS_TOLERANCE, this host hard-stops
+   * the guests it runs, journaled before the first one is destroyed.
+   */
+  record IsolationHardStop(HostId host, List<String> vms, String reason, Instant at) implements HaEvent {}
 
   /** The suspension ended: the master tagged this host healthy again, or an operator resumed it. */
   record SuspensionCleared(HostId host, String source, Instant at) implements HaEvent {}

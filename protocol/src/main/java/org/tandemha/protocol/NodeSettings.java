@@ -12,12 +12,20 @@ import java.util.Objects;
  * @param promoteWait   how long to wait for this host's xapi to come back as master after the transition
  * @param eventWait     one XAPI event.from wait; a change ends it at once
  * @param witnesses     witness nodes configured for this pool (each one vote, counted in the total)
+ * @param fencing       FENCE_ENABLED, FENCE_MIN_HOSTS, FENCE_QUORUM_REQUIRED, FENCE_ACTION, FENCE_REBOOT_LONE_HOST,
+ *                      MGT_LINK_LOSS_TOLERANCE
  */
 public record NodeSettings(HostId self, HaSettings ha, Duration poll, Duration fenceTimeout, Duration promoteWait,
-                           Duration eventWait, int witnesses) implements CborSerializable {
+                           Duration eventWait, int witnesses, FenceSettings fencing) implements CborSerializable {
+  public NodeSettings(HostId self, HaSettings ha, Duration poll, Duration fenceTimeout, Duration promoteWait,
+                      Duration eventWait, int witnesses) {
+    this(self, ha, poll, fenceTimeout, promoteWait, eventWait, witnesses, FenceSettings.DEFAULTS);
+  }
+
   public NodeSettings {
     Objects.requireNonNull(self, "self");
     Objects.requireNonNull(ha, "ha");
+    Objects.requireNonNull(fencing, "fencing");
     if (witnesses < 0) throw new IllegalArgumentException("witnesses must not be negative");
     for (Duration d : new Duration[] {poll, fenceTimeout, promoteWait, eventWait}) {
       if (d == null || d.isNegative() || d.isZero()) throw new IllegalArgumentException("durations must be positive");

@@ -28,9 +28,18 @@ public final class Isolation {
    * @param tolerance      MGT_LINK_LOSS_TOLERANCE
    * @param vmsRunningHere this host really runs guest domains (read locally, not via XAPI)
    * @param holdsStorage   this host is DRBD Primary / iSCSI target / floating-IP owner
+   * @param peerMayBeQuorate the votes this node does not hold could make a majority elsewhere (a witness
+   *                       majority, or the other half of an exact tie when IP heuristics may break it): only
+   *                       then can another side take over, and only then must this one step down
    */
   public record Evidence(boolean quorate, Optional<Instant> lastQuorate, Instant now, Duration tolerance,
-                         boolean vmsRunningHere, boolean holdsStorage) {
+                         boolean vmsRunningHere, boolean holdsStorage, boolean peerMayBeQuorate) {
+    /** Another side may always be quorate: the conservative reading. */
+    public Evidence(boolean quorate, Optional<Instant> lastQuorate, Instant now, Duration tolerance,
+                    boolean vmsRunningHere, boolean holdsStorage) {
+      this(quorate, lastQuorate, now, tolerance, vmsRunningHere, holdsStorage, true);
+    }
+
     public Evidence {
       Objects.requireNonNull(now, "now");
       Objects.requireNonNull(tolerance, "tolerance");
@@ -51,6 +60,12 @@ public final class Isolation {
 
   public static Decision assess(Evidence e) {
     if (e.quorate()) return new Decision(Action.NOTHING, false, false, Optional.empty(), "quorate");
+    if (!e.peerMayBeQuorate()) {
+      // An exact tie without heuristics, say: no side can be quorate, so no side takes over; stopping the guests
+      // here would turn a peer's failure into an outage of this host too.
+      return new Decision(Action.NOTHING, false, false, Optional.empty(),
+          "no quorum, but no other side can be quorate either: nobody takes over, guests keep running");
+    }
     Instant since = e.lastQuorate().orElse(e.now());
     Instant due = since.plus(e.tolerance());
     if (e.now().isBefore(due)) {

@@ -33,6 +33,10 @@ class IsolationTest {
         Arguments.of("no quorum, nothing here: nothing to stop",                  ev(false,  9, false, false), NOTHING,   false, false),
         Arguments.of("§2.1.2a repeats while isolated",                            ev(false, 60, true,  false), HARD_STOP, true,  false),
         Arguments.of("§10.1.3 switch failure, carrier up, no quorum: hard stop",  ev(false,  6, true,  true),  HARD_STOP, true,  true),
+        Arguments.of("exact tie without heuristics: no side can take over, nothing stops",
+            new Isolation.Evidence(false, Optional.of(T0), T0.plusSeconds(60), TOL_5S, true, true, false),      NOTHING,   false, false),
+        Arguments.of("minority of a witness pool: the majority may take over, hard stop",
+            new Isolation.Evidence(false, Optional.of(T0), T0.plusSeconds(6), TOL_5S, true, false, true),       HARD_STOP, true,  false),
         Arguments.of("never quorate since start: counts from now, wait",
             new Isolation.Evidence(false, Optional.empty(), T0, TOL_5S, true, true),                         WAIT,      false, false));
   }

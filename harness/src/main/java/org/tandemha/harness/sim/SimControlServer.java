@@ -37,6 +37,8 @@ import java.util.regex.Pattern;
  *   POST /hosts/&lt;uuid|*&gt;/slow?ms=N                 → ok   (0 removes the latency)
  *   POST /hosts/&lt;uuid|*&gt;/fail?method=M&amp;times=N&amp;code=C[&amp;param=P]...  → ok
  *   POST /hosts/&lt;uuid&gt;/emergency?code=C[&amp;param=P]... | /emergency-clear  → ok
+ *   GET  /hosts/&lt;uuid&gt;/domains                     → guests really running there, "vm-uuid name" per line
+ *   POST /hosts/&lt;uuid&gt;/destroy-domain?vm=&lt;uuid&gt;     → ok   (dom0's xl destroy)
  *   GET  /hosts/&lt;uuid&gt;/cut                         → what it cannot reach, one per line (host UUIDs, gateway, witnesses)
  *   POST /hosts/&lt;uuid&gt;/cut?from=gateway|witnesses&amp;value=true|false → ok
  *   POST /hosts/&lt;uuid&gt;/isolate                    → ok   (from every host, the gateway and the witnesses)
@@ -52,7 +54,8 @@ public final class SimControlServer implements AutoCloseable {
     private static final Pattern PATH = Pattern.compile("/hosts/([^/]+)/([a-z-]+)");
     private static final Set<String> HOST_ACTIONS = Set.of("power", "power-off", "power-on", "self-fence",
             "power-switch", "restart-xapi", "hang",
-            "unhang", "live", "enabled", "slow", "fail", "emergency", "emergency-clear", "cut", "isolate");
+            "unhang", "live", "enabled", "slow", "fail", "emergency", "emergency-clear", "cut", "isolate", "domains",
+            "destroy-domain");
     private static final Set<String> ALL_HOSTS_ACTIONS = Set.of("slow", "fail");
 
     private final SimPool pool;
@@ -128,7 +131,8 @@ public final class SimControlServer implements AutoCloseable {
 
     private void hostAction(HttpExchange exchange, String uuid, String action, Map<String, List<String>> query)
             throws IOException {
-        String expectedMethod = action.equals("power") || (action.equals("cut") && !query.containsKey("from")) ? "GET" : "POST";
+        String expectedMethod = action.equals("power") || action.equals("domains")
+                || (action.equals("cut") && !query.containsKey("from")) ? "GET" : "POST";
         if (!expectedMethod.equals(exchange.getRequestMethod())) {
             exchange.getResponseHeaders().set("Allow", expectedMethod);
             reply(exchange, 405, action + " needs " + expectedMethod);
@@ -167,6 +171,12 @@ public final class SimControlServer implements AutoCloseable {
                 pool.cut(uuid, need(query, "from"), bool(need(query, "value")));
             }
             case "isolate" -> pool.isolate(uuid);
+            case "domains" -> {
+                reply(exchange, 200, String.join("\n", pool.domainsOn(uuid).stream()
+                        .map(vm -> vm + " " + pool.vmName(vm)).sorted().toList()));
+                return;
+            }
+            case "destroy-domain" -> pool.destroyDomain(uuid, need(query, "vm"));
             default -> { }
         }
         if ((action.startsWith("power") && !action.equals("power-switch")) || action.equals("self-fence")) {

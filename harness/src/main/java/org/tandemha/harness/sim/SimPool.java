@@ -791,11 +791,18 @@ public final class SimPool implements AutoCloseable {
         }
         if (masters.size() > 1) safetyBreaches.putIfAbsent("two pool masters at once: " + masters, Instant.now());
         runningOn.forEach((vm, on) -> {
-            if (on.size() > 1) safetyBreaches.putIfAbsent("VM " + vmName(vm) + " runs on " + on + " at once", Instant.now());
+            if (on.size() > 1) safetyBreaches.putIfAbsent("VM " + vmNameLocked(vm) + " runs on " + on + " at once", Instant.now());
         });
     }
 
-    private String vmName(String vmUuid) {
+    /** The name of a guest by UUID (its UUID if unknown). */
+    public String vmName(String vmUuid) {
+        synchronized (lock) {
+            return vmNameLocked(vmUuid);
+        }
+    }
+
+    private String vmNameLocked(String vmUuid) {
         return vms.values().stream().filter(v -> v.uuid.equals(vmUuid)).map(v -> v.name).findFirst().orElse(vmUuid);
     }
 

@@ -110,7 +110,9 @@ public final class XapiSimServer implements AutoCloseable {
             if (endpoints.containsKey(hostUuid)) return;
             HttpServer server = bind(address);
             AtomicInteger n = new AtomicInteger();
-            ExecutorService executor = Executors.newFixedThreadPool(8, r -> {
+            // A thread per request, as xapi has: calls that block (a slave's DB call while its master is away,
+            // event.from, a hung xapi) must not starve the calls that would answer at once.
+            ExecutorService executor = Executors.newCachedThreadPool(r -> {
                 Thread t = new Thread(r, "xapi-sim-" + address + "-" + n.incrementAndGet());
                 t.setDaemon(true);
                 return t;

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 import org.tandemha.harness.SimCluster;
 
@@ -22,7 +23,7 @@ import org.tandemha.harness.SimCluster;
 class MasterXapiHungTest {
 
   @Test
-  void aLiveMasterWithAHungXapiIsNeverTakenOver(@TempDir Path run) throws Exception {
+  void aLiveMasterWithAHungXapiIsNeverTakenOver(@TempDir(cleanup = CleanupMode.ON_SUCCESS) Path run) throws Exception {
     try (TwoHostPool p = TwoHostPool.start(run, 0)) {
       Instant t0 = Instant.now();
       p.cluster.pool.hangXapi(XA);

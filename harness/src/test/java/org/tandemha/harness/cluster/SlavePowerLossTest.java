@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 import org.tandemha.harness.SimCluster;
 
@@ -23,7 +24,7 @@ import org.tandemha.harness.SimCluster;
 class SlavePowerLossTest {
 
   @Test
-  void masterFencesTheSlaveAndRestartsItsHaVmsOnce(@TempDir Path run) throws Exception {
+  void masterFencesTheSlaveAndRestartsItsHaVmsOnce(@TempDir(cleanup = CleanupMode.ON_SUCCESS) Path run) throws Exception {
     try (TwoHostPool p = TwoHostPool.start(run, 0)) {
       Instant t0 = Instant.now();
       p.cluster.powerLoss(XB);

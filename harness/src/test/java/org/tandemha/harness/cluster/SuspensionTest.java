@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 import org.tandemha.harness.SimCluster;
 
@@ -26,16 +27,15 @@ import org.tandemha.harness.SimCluster;
 class SuspensionTest {
 
   @Test
-  void aSuspendedWinnerNeverPromotesUntilTheMasterClearsIt(@TempDir Path run) throws Exception {
+  void aSuspendedWinnerNeverPromotesUntilTheMasterClearsIt(@TempDir(cleanup = CleanupMode.ON_SUCCESS) Path run) throws Exception {
     try (TwoHostPool p = TwoHostPool.start(run, 1)) {
       Instant t0 = Instant.now();
       // xb's power switch sits on the network it lost too: xa cannot fence it, so xb's own judgment counts.
       p.cluster.pool.setPowerSwitchWorking(XB, false);
       p.cluster.pool.isolate(XB);
       boolean suspended = SimCluster.await(Duration.ofSeconds(60), () -> p.journaled(XB, "Suspended", t0)
-          && !p.cluster.pool.isPoweredOn(XB) && !p.cluster.nodeAlive(XB));
-      assertTrue(suspended, "xb did not suspend and fence itself; xa " + p.types(XA, t0) + " xb " + p.types(XB, t0));
-      assertTrue(p.journaled(XA, "FenceFailed", t0), "xa could not fence xb: " + p.types(XA, t0));
+          && !p.cluster.pool.isPoweredOn(XB) && !p.cluster.nodeAlive(XB) && p.journaled(XA, "FenceFailed", t0));
+      assertTrue(suspended, "xb did not suspend and fence itself, or xa's fence did not fail; xa " + p.types(XA, t0) + " xb " + p.types(XB, t0));
       assertFalse(p.journaled(XA, "VmRestartIssued", t0), "nothing of xb moved without a fence: " + p.types(XA, t0));
       // The switch answers again: xa, judging again, confirms xb off and recovers its VMs.
       p.cluster.pool.setPowerSwitchWorking(XB, true);

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 import org.tandemha.harness.SimCluster;
 
@@ -24,7 +25,7 @@ import org.tandemha.harness.SimCluster;
 class TakeoverResumeTest {
 
   @Test
-  void aTakeoverInterruptedByACrashIsCompletedAfterTheRestart(@TempDir Path run) throws Exception {
+  void aTakeoverInterruptedByACrashIsCompletedAfterTheRestart(@TempDir(cleanup = CleanupMode.ON_SUCCESS) Path run) throws Exception {
     try (TwoHostPool p = TwoHostPool.start(run, 1)) {
       Instant t0 = Instant.now();
       p.cluster.powerLoss(XA);

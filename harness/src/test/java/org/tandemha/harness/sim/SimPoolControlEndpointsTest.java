@@ -78,4 +78,38 @@ class SimPoolControlEndpointsTest {
         assertEquals(405, client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + control.port() + "/heal")).GET().build(),
                 HttpResponse.BodyHandlers.ofString()).statusCode());
     }
+
+    private HttpResponse<String> get(String pathAndQuery) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + control.port() + pathAndQuery)).GET()
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void cutsDomainsAndPowerSwitches() throws Exception {
+        lab = SimLab.start();
+        control = new SimControlServer(lab.pool, 0);
+
+        assertEquals("", get("/hosts/" + HOST_B + "/cut").body());
+        assertEquals("ok", post("/hosts/" + HOST_B + "/cut?from=gateway&value=true").body());
+        assertEquals("gateway", get("/hosts/" + HOST_B + "/cut").body());
+        assertEquals(400, post("/hosts/" + HOST_B + "/cut?from=moon&value=true").statusCode());
+        assertEquals("ok", post("/hosts/" + HOST_A + "/isolate").body());
+        assertEquals(java.util.Set.of(HOST_B, HOST_C, "gateway", "witnesses"),
+                java.util.Set.copyOf(get("/hosts/" + HOST_A + "/cut").body().lines().toList()));
+        assertEquals("ok", post("/heal").body());
+        assertEquals("", get("/hosts/" + HOST_A + "/cut").body());
+
+        assertEquals(VM_ON_B + " web-b", get("/hosts/" + HOST_B + "/domains").body());
+        assertEquals("ok", post("/hosts/" + HOST_B + "/destroy-domain?vm=" + VM_ON_B).body());
+        assertEquals("", get("/hosts/" + HOST_B + "/domains").body());
+        assertEquals(400, post("/hosts/" + HOST_B + "/destroy-domain").statusCode());
+
+        assertEquals("ok", post("/hosts/" + HOST_C + "/power-switch?working=false").body());
+        assertEquals(503, post("/hosts/" + HOST_C + "/power-off").statusCode());
+        assertEquals(503, get("/hosts/" + HOST_C + "/power").statusCode());
+        assertTrue(lab.pool.isPoweredOn(HOST_C), "a broken switch powers nothing off");
+        assertEquals("off", post("/hosts/" + HOST_C + "/self-fence").body(), "a host resets itself without its switch");
+        assertEquals("ok", post("/hosts/" + HOST_C + "/power-switch?working=true").body());
+        assertEquals("off", get("/hosts/" + HOST_C + "/power").body());
+    }
 }
