@@ -28,8 +28,12 @@ public final class HaJournal
   public record Record(HaEvent event, ActorRef<Done> replyTo) implements Command {}
   /** Arming and suspension as last journaled: they hold across restarts, also while XAPI is down. */
   public record GetStanding(ActorRef<Standing> replyTo) implements Command {}
-  /** @param unfinished a takeover this node began and did not end, or null */
-  public record Standing(boolean armed, boolean suspended, Unfinished unfinished) implements CborSerializable {}
+  /**
+   * @param unfinished   a takeover this node began and did not end, or null
+   * @param loneRebooted this host rebooted once as a lone master and has not seen its slaves since
+   */
+  public record Standing(boolean armed, boolean suspended, Unfinished unfinished, boolean loneRebooted)
+      implements CborSerializable {}
 
   /**
    * A takeover whose end was never journaled: the node crashed or was killed in the middle of it. With the
@@ -52,7 +56,7 @@ public final class HaJournal
   }
 
   /** How many decisions this node has recorded, and the standing they leave it in. */
-  public record State(long recorded, boolean armed, boolean suspended, Unfinished unfinished)
+  public record State(long recorded, boolean armed, boolean suspended, Unfinished unfinished, boolean loneRebooted)
       implements CborSerializable {}
 
   public static final String TAG = "ha-event";
@@ -64,13 +68,13 @@ public final class HaJournal
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
   }
 
-  @Override public State emptyState() { return new State(0, true, false, null); }
+  @Override public State emptyState() { return new State(0, true, false, null, false); }
 
   @Override public CommandHandlerWithReply<Command, HaEvent, State> commandHandler() {
     return newCommandHandlerWithReplyBuilder().forAnyState()
         .onCommand(Record.class, (s, c) -> Effect().persist(c.event()).thenReply(c.replyTo(), ns -> Done.getInstance()))
         .onCommand(GetStanding.class, (s, c) -> Effect().reply(c.replyTo(),
-            new Standing(s.armed(), s.suspended(), s.unfinished())))
+            new Standing(s.armed(), s.suspended(), s.unfinished(), s.loneRebooted())))
         .build();
   }
 
@@ -78,7 +82,8 @@ public final class HaJournal
     return newEventHandlerBuilder().forAnyState().onAnyEvent((s, e) -> new State(s.recorded() + 1,
         e instanceof HaEvent.ArmingChanged a ? a.armed() : s.armed(),
         e instanceof HaEvent.Suspended || (s.suspended() && !(e instanceof HaEvent.SuspensionCleared)),
-        unfinished(s.unfinished(), e)));
+        unfinished(s.unfinished(), e),
+        e instanceof HaEvent.LoneMasterReboot || (s.loneRebooted() && !(e instanceof HaEvent.LoneMasterRebootCleared))));
   }
 
   /** Follows one takeover from its decision (MasterLost, SlaveLost) to its end (finished or refused). */

@@ -44,6 +44,8 @@ public final class HostActor extends AbstractBehavior<HostActor.Command> {
   public record PeerFenced(HostId host) implements Report {}
   /** This host, the winner, could not take over a lost master for lack of quorum: HA suspension. */
   public record Suspend(String reason) implements Report {}
+  /** This host, the master, could not recover a lost slave for lack of quorum: the lone-master rule (§2.5). */
+  public record SlaveLostWithoutQuorum(HostId slave, String reason) implements Report {}
 
   private enum Tick implements Command { PROBE, RECHECK }
   private record ProbeResult(boolean answered) implements Command {}
@@ -285,6 +287,7 @@ public final class HostActor extends AbstractBehavior<HostActor.Command> {
         phase = Phase.STANDING_BY;
         guardian.tell(new Suspend(e.reason()));
       } else {
+        if (!peerIsMaster && e.reason().contains("no quorum")) guardian.tell(new SlaveLostWithoutQuorum(peer, e.reason()));
         // Not fenced (the device failed, the gate refused, quorum was short): nothing of the peer moved.
         // HA-Lizard judges again every iteration; judge again while the peer stays unreachable, backing off.
         phase = Phase.WATCHING;

@@ -24,6 +24,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.tandemha.actors.decide.Autopromote;
+import org.tandemha.actors.decide.LoneMaster;
 import org.tandemha.actors.port.Clock;
 import org.tandemha.actors.port.FencePort;
 import org.tandemha.actors.port.LocalDomains;
@@ -46,7 +47,7 @@ import org.tandemha.protocol.VmView;
  */
 public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
   public sealed interface Command {}
-  private enum Tick implements Command { POLL }
+  private enum Tick implements Command { POLL, JOIN_CHECK }
   private record PoolRead(PoolSnapshot pool, Throwable error) implements Command {}
   private record ClusterChange(ClusterEvent.ReachabilityEvent event) implements Command {}
   private record WinnerRecorded(PoolSnapshot pool, Optional<HostId> winner, Throwable error) implements Command {}
@@ -54,13 +55,17 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
   private record PeerFenced(HostId host) implements Command {}
   private record MemberJoined(ClusterEvent.MemberUp event) implements Command {}
   private record PoolChanged(int changes) implements Command {}
-  private record StandingKnown(boolean armed, boolean suspended, HaJournal.Unfinished unfinished) implements Command {}
+  private record StandingKnown(boolean armed, boolean suspended, HaJournal.Unfinished unfinished, boolean loneRebooted)
+      implements Command {}
   private record SuspendSelf(String reason) implements Command {}
-  private record SuspensionRecorded(String reason) implements Command {}
+  private record SelfFenceNow(String reason) implements Command {}
   private record SuspensionEnded(String source, Throwable error) implements Command {}
   private record HostTagWritten(HostId host, Throwable error) implements Command {}
   private record ArmingRecorded(boolean armed) implements Command {}
   private record QuorumStanding(boolean quorate) implements Command {}
+  private record AloneWithoutQuorum(HostId slave, String reason) implements Command {}
+  private record LoneRebootNotJournaled(Throwable error) implements Command {}
+  private record LoneRebootCleared(Throwable error) implements Command {}
 
   public record Ports(XapiPort xapi, FencePort fence, NetPort net, SelfFence selfFence, LocalDomains domains,
                       Clock clock) {}
@@ -76,6 +81,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
   }
 
   private final NodeSettings settings;
+  private final TimerScheduler<Command> timers;
   private final Ports ports;
   private final Executor blockingIo;
   private final ActorRef<HaJournal.Command> journal;
@@ -97,6 +103,10 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
   private boolean suspended;             // as journaled: a suspended node never promotes
   private boolean sawUnhealthyTag;
   private boolean clearing;
+  private boolean loneRebooted;          // as journaled: rebooted once as a lone master, slaves not seen since
+  private boolean lonelyRebootPending;
+  private boolean clearingLone;
+  private Optional<PoolSnapshot> lastPool = Optional.empty();
   private boolean quorate;               // standing quorum, from the isolation watch: no VM starts without it       // since the suspension: a later "healthy" is the master's clearance
   private final Set<HostId> tagging = new HashSet<>();
   private final Set<HostId> unreachable = new HashSet<>();
@@ -104,6 +114,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
 
   private NodeGuardian(ActorContext<Command> ctx, TimerScheduler<Command> timers, NodeSettings settings, Ports ports) {
     super(ctx);
+    this.timers = timers;
     this.settings = settings;
     this.ports = ports;
     this.blockingIo = ctx.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig("tandem.blocking-io"));
@@ -117,6 +128,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
     ActorRef<FenceAgentActor.Command> fence = ctx.spawn(supervised(
         FenceAgentActor.create(ports.fence(), journal, ports.clock(), blockingIo, settings.fenceTimeout())),
         "fence-" + ports.fence().device().replaceAll("[^A-Za-z0-9_-]", "_"));
+    ctx.spawn(FencedNodeDowner.create(), FencedNodeDowner.NAME);
     this.isolation = ctx.spawn(supervised(IsolationActor.create(self, settings.fencing().mgtLinkLossTolerance(), quorum,
         journal, ports.domains(), ports.clock(), blockingIo,
         ctx.messageAdapter(Boolean.class, QuorumStanding::new))), "isolation");
@@ -130,9 +142,10 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
     ctx.spawn(supervised(PoolWatchActor.create(ports.xapi(), blockingIo, settings.eventWait(),
         ctx.messageAdapter(PoolWatchActor.PoolChanged.class, c -> new PoolChanged(c.changes())))), "pool-watch");
     timers.startTimerWithFixedDelay(Tick.POLL, Tick.POLL, settings.poll());   // the safety net under events
+    timers.startTimerWithFixedDelay(Tick.JOIN_CHECK, Tick.JOIN_CHECK, JOIN_CHECK);
     ctx.ask(HaJournal.Standing.class, journal, Duration.ofSeconds(10), HaJournal.GetStanding::new,
-        (st, e) -> e == null ? new StandingKnown(st.armed(), st.suspended(), st.unfinished())
-            : new StandingKnown(true, false, null));
+        (st, e) -> e == null ? new StandingKnown(st.armed(), st.suspended(), st.unfinished(), st.loneRebooted())
+            : new StandingKnown(true, false, null, false));
     ctx.getSelf().tell(Tick.POLL);
     ctx.getLog().info("node for host {} started: poll {}, XAPI_COUNT {}, XAPI_DELAY {}, fence device {}",
         self, settings.poll(), settings.ha().xapiCount(), settings.ha().xapiDelay(), ports.fence().device());
@@ -146,6 +159,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
   @Override public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessageEquals(Tick.POLL, this::poll)
+        .onMessageEquals(Tick.JOIN_CHECK, this::joinCheck)
         .onMessage(PoolRead.class, this::onPoolRead)
         .onMessage(ClusterChange.class, this::onClusterChange)
         .onMessage(WinnerRecorded.class, this::onWinnerRecorded)
@@ -160,11 +174,16 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
           }
           armed = st.armed();
           suspended = st.suspended();
+          loneRebooted = st.loneRebooted();
+          if (loneRebooted) {
+            getContext().getLog().warn("lone master: this host rebooted once already while alone (as last journaled); "
+                + "it will not reboot again until it has seen its slaves");
+          }
           resumeUnfinished(st.unfinished());
           return this;
         })
         .onMessage(SuspendSelf.class, this::onSuspendSelf)
-        .onMessage(SuspensionRecorded.class, this::onSuspensionRecorded)
+        .onMessage(SelfFenceNow.class, this::selfFenceNow)
         .onMessage(SuspensionEnded.class, e -> {
           clearing = false;
           if (e.error() != null) {
@@ -188,11 +207,75 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
           return this;
         })
         .onMessage(MemberJoined.class, this::onMemberJoined)
+        .onMessage(AloneWithoutQuorum.class, this::onAlone)
+        .onMessage(LoneRebootNotJournaled.class, n -> {
+          lonelyRebootPending = false;
+          getContext().getLog().error("lone master: reboot not journaled, not rebooting: {}", n.error().toString());
+          return this;
+        })
+        .onMessage(LoneRebootCleared.class, c -> {
+          clearingLone = false;
+          if (c.error() == null) {
+            loneRebooted = false;
+            getContext().getLog().info("lone master: every slave seen again, the rebooted-once mark is cleared");
+          }
+          return this;
+        })
         .onMessage(QuorumStanding.class, q -> {
           quorate = q.quorate();
           return this;
         })
         .build();
+  }
+
+  /** How long a node may stay outside the cluster before the pool master's node forms it alone. */
+  static final Duration JOIN_CHECK = Duration.ofSeconds(10);
+  private int joinChecks;
+
+  /**
+   * Seed nodes only join a node to a cluster that exists, or let the first seed form it. A node restarted
+   * while the first seed's host is dead would wait for ever, and a node outside the cluster never has
+   * quorum. So in a pool without witnesses the node of the XAPI pool master — there is one, the pool says
+   * which — forms the cluster itself when no seed has answered; every other node keeps waiting to join it.
+   * With witnesses a witness is the first seed and the cluster lives on it: forming another would split it.
+   */
+  private Behavior<Command> joinCheck() {
+    var cluster = Cluster.get(getContext().getSystem());
+    var self = cluster.selfMember().address();
+    boolean member = java.util.stream.StreamSupport.stream(cluster.state().getMembers().spliterator(), false)
+        .anyMatch(m -> m.address().equals(self));
+    if (member) {
+      timers.cancel(Tick.JOIN_CHECK);
+      return this;
+    }
+    askToDownFencedNodes(self);
+    if (++joinChecks < 2) return this;   // give the seed nodes (and a downed blocker) a round first
+    if (!wasMaster.orElse(false) || settings.witnesses() > 0) {
+      getContext().getLog().warn("cluster: not joined yet, no seed node answers; waiting ({})", settings.witnesses() > 0
+          ? "the witness holds the cluster" : "only the pool master's node forms a cluster alone");
+      return this;
+    }
+    getContext().getLog().warn("cluster: not joined after {} and no seed node answers; this host is the pool master: "
+        + "forming the cluster here, the other nodes join it", JOIN_CHECK.multipliedBy(joinChecks));
+    cluster.manager().tell(akka.cluster.typed.Join.create(self));
+    return this;
+  }
+
+  /**
+   * A fenced host's node that nobody downed (this node died between the fence and the Down spreading)
+   * blocks every join, this node's too: ask each seed's downer to remove it — they refuse a reachable one.
+   */
+  private void askToDownFencedNodes(akka.actor.Address self) {
+    if (fenced.isEmpty()) return;
+    var classic = akka.actor.typed.javadsl.Adapter.toClassic(getContext().getSystem());
+    for (String seed : getContext().getSystem().settings().config().getStringList("akka.cluster.seed-nodes")) {
+      if (seed.equals(self.toString())) continue;
+      for (HostId h : fenced) {
+        getContext().getLog().info("cluster: asking {} to down the node of fenced host {}", seed, h);
+        classic.actorSelection(seed + "/user/" + FencedNodeDowner.NAME).tell(new org.tandemha.protocol.DownFencedNode(h,
+            "host " + h + " fenced by " + settings.self() + " (confirmed off, in its journal)"), akka.actor.ActorRef.noSender());
+      }
+    }
   }
 
   private Behavior<Command> poll() {
@@ -220,6 +303,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
     lastReadError = "";
     PoolSnapshot pool = r.pool();
     isolation.tell(new IsolationActor.PoolSize(pool.hosts().size()));
+    lastPool = Optional.of(pool);
     boolean selfIsMaster = pool.master().equals(settings.self());
     if (wasMaster.isEmpty() || wasMaster.get() != selfIsMaster) {
       getContext().getLog().info("role: this host {} is pool {} (master {})", settings.self(),
@@ -243,6 +327,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
       hostActor(h.id()).tell(new HostActor.Observed(h, h.id().equals(pool.master()), selfIsMaster, haEnabled,
           pool.hosts().size(), standDown));
     }
+    clearLoneRebootIfNotAlone(pool);
     if (selfIsMaster) {
       tagHosts(pool);
       chooseWinner(pool);
@@ -328,11 +413,11 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
     getContext().getLog().error("HA SUSPENSION: {}; self-fencing via {}", s.reason(), ports.selfFence().method());
     getContext().ask(akka.Done.class, journal, Duration.ofSeconds(5),
         r -> new HaJournal.Record(new HaEvent.Suspended(settings.self(), s.reason(), ports.clock().now()), r),
-        (done, e) -> new SuspensionRecorded(s.reason()));
+        (done, e) -> new SelfFenceNow(s.reason()));
     return this;
   }
 
-  private Behavior<Command> onSuspensionRecorded(SuspensionRecorded s) {
+  private Behavior<Command> selfFenceNow(SelfFenceNow s) {
     CompletableFuture.runAsync(() -> ports.selfFence().fire(s.reason()), blockingIo);
     return this;
   }
@@ -467,7 +552,44 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
   }
 
   private static Command fromHost(HostActor.Report r) {
-    return r instanceof HostActor.PeerFenced f ? new PeerFenced(f.host()) : new SuspendSelf(((HostActor.Suspend) r).reason());
+    if (r instanceof HostActor.PeerFenced f) return new PeerFenced(f.host());
+    if (r instanceof HostActor.SlaveLostWithoutQuorum l) return new AloneWithoutQuorum(l.slave(), l.reason());
+    return new SuspendSelf(((HostActor.Suspend) r).reason());
+  }
+
+  /**
+   * HA-Lizard's lone-master rule (§2.5): a master that cannot recover a lost slave for lack of quorum and
+   * sees no slave at all is the isolated one. With FENCE_REBOOT_LONE_HOST it reboots once — journaled
+   * first, so a host that comes back still alone does not reboot again — releasing its work to the side
+   * that may be quorate.
+   */
+  private Behavior<Command> onAlone(AloneWithoutQuorum a) {
+    if (!Boolean.TRUE.equals(wasMaster.orElse(false)) || lonelyRebootPending) return this;
+    long slavesReachable = lastPool.map(p -> p.hosts().stream()
+        .filter(h -> !h.id().equals(settings.self()) && h.enabled())
+        .filter(h -> nodesUp.contains(h.id()) && !unreachable.contains(h.id())).count()).orElse(0L);
+    LoneMaster.Decision d = LoneMaster.assess(new LoneMaster.Evidence((int) slavesReachable, 1, quorate,
+        settings.fencing().rebootLoneHost(), loneRebooted));
+    getContext().getLog().warn("lone master check after slave {} was lost without quorum: {}", a.slave(), d.reason());
+    if (!d.reboot()) return this;
+    lonelyRebootPending = true;
+    getContext().ask(akka.Done.class, journal, Duration.ofSeconds(5),
+        r -> new HaJournal.Record(new HaEvent.LoneMasterReboot(settings.self(), d.reason(), ports.clock().now()), r),
+        (done, e) -> e == null ? new SelfFenceNow("lone master: " + d.reason()) : new LoneRebootNotJournaled(e));
+    return this;
+  }
+
+  /** §2.5 step 3: a round that sees every other host's node again ends the "rebooted once" mark. */
+  private void clearLoneRebootIfNotAlone(PoolSnapshot pool) {
+    if (!loneRebooted || clearingLone) return;
+    boolean allSeen = pool.hosts().stream().filter(h -> !h.id().equals(settings.self()) && h.enabled())
+        .allMatch(h -> nodesUp.contains(h.id()) && !unreachable.contains(h.id()));
+    if (!allSeen) return;
+    clearingLone = true;
+    getContext().ask(akka.Done.class, journal, Duration.ofSeconds(5),
+        r -> new HaJournal.Record(new HaEvent.LoneMasterRebootCleared(settings.self(),
+            "every slave's node is reachable again", ports.clock().now()), r),
+        (done, e) -> new LoneRebootCleared(e));
   }
 
   private ActorRef<VmActor.Command> vmActor(VmView vm) {

@@ -168,6 +168,7 @@ public final class TakeoverActor extends AbstractBehavior<TakeoverActor.Command>
     }
     fenced = true;
     parent.tell(new PeerOff(lost));
+    downLostNode();
     promoteDeadline = clock.now().plus(promoteWait);
     switch (next.step()) {
       case EMERGENCY_TRANSITION, AWAIT_MASTER -> {
@@ -273,9 +274,9 @@ public final class TakeoverActor extends AbstractBehavior<TakeoverActor.Command>
     }
     fenced = true;
     parent.tell(new PeerOff(lost));
+    downLostNode();
     if (kind == Lost.SLAVE) {
       getContext().getLog().info("recovery of slave {}: {}; resetting its VMs' power state", lost, gone.reason());
-      lostNode.ifPresent(a -> Cluster.get(getContext().getSystem()).manager().tell(new Down(a)));
       return readPool();
     }
     getContext().getLog().info("takeover of {}: {}; transitioning this host to pool master", lost, gone.reason());
@@ -321,11 +322,27 @@ public final class TakeoverActor extends AbstractBehavior<TakeoverActor.Command>
     return this;
   }
 
-  /** Only now, with the peer fenced, is its node removed from the cluster (no automatic downing). */
   private Behavior<Command> onPromotedRecorded() {
     getContext().getLog().info("takeover of {}: this host is pool master now", lost);
-    lostNode.ifPresent(a -> Cluster.get(getContext().getSystem()).manager().tell(new Down(a)));
     return recover();
+  }
+
+  /**
+   * Only with the peer confirmed off is its node removed from the cluster (no automatic downing), and at
+   * once: an unreachable member left in place would block every later join, a restarted node's among them.
+   */
+  private void downLostNode() {
+    var cluster = Cluster.get(getContext().getSystem());
+    String role = QuorumActor.hostRole(lost);
+    java.util.Set<Address> nodes = new java.util.HashSet<>();
+    lostNode.ifPresent(nodes::add);
+    cluster.state().getMembers().forEach(m -> {
+      if (m.getRoles().contains(role)) nodes.add(m.address());
+    });
+    for (Address a : nodes) {
+      getContext().getLog().info("takeover of {}: its node {} is fenced off: removing it from the cluster", lost, a);
+      cluster.manager().tell(new Down(a));
+    }
   }
 
   private Behavior<Command> recover() {

@@ -20,6 +20,7 @@ public final class WitnessGuardian {
     return Behaviors.setup(ctx -> {
       Cluster.get(ctx.getSystem()).subscriptions().tell(Subscribe.create(ctx.getSelf(),
           ClusterEvent.ClusterDomainEvent.class));
+      ctx.spawn(FencedNodeDowner.create(), FencedNodeDowner.NAME);
       ctx.getLog().info("witness started: a vote for the pool's quorum, no HA actors");
       return Behaviors.receiveMessage(event -> {
         if (event instanceof ClusterEvent.MemberUp up) {

@@ -28,6 +28,13 @@ public sealed interface HaEvent extends JsonSerializable {
    * Isolation self-fence (issue #4 item 11): without quorum for MGT_LINK_LOSS_TOLERANCE, this host hard-stops
    * the guests it runs, journaled before the first one is destroyed.
    */
+  /**
+   * FENCE_REBOOT_LONE_HOST (halizard-behaviour §2.5): a master that sees no slave, has a failed one and no
+   * quorum reboots once to give up its work; journaled before the reboot, so it is never repeated.
+   */
+  record LoneMasterReboot(HostId host, String reason, Instant at) implements HaEvent {}
+  /** The lone master's "rebooted once" mark ends: it sees its slaves again (§2.5 step 3). */
+  record LoneMasterRebootCleared(HostId host, String reason, Instant at) implements HaEvent {}
   record IsolationHardStop(HostId host, List<String> vms, String reason, Instant at) implements HaEvent {}
 
   /** The suspension ended: the master tagged this host healthy again, or an operator resumed it. */

@@ -48,6 +48,8 @@ class SerializationRoundTripTest {
         new HaEvent.MasterLost(A, "unreachable 1.6s, xapi probes 3/3 failed", T),
         new HaEvent.Suspended(B, "could not fence the master and no quorum", T),
         new HaEvent.SuspensionCleared(B, "master reports this host healthy", T),
+        new HaEvent.LoneMasterReboot(A, "all slaves unreachable, 1 failed, no quorum", T),
+        new HaEvent.LoneMasterRebootCleared(A, "every slave reachable again", T),
         new HaEvent.IsolationHardStop(A, List.of("web-01"), "no quorum for MGT_LINK_LOSS_TOLERANCE=5s", T),
         new FenceSettings(true, 2, true, "stop", false, java.time.Duration.ofSeconds(5)),
         new HaEvent.ArmingChanged(false, "pool other-config tandem_armed=false", T),

@@ -56,8 +56,13 @@ final class TwoHostPool implements AutoCloseable {
 
   /** Starts the simulator, the witnesses and both nodes, and waits until the pool is ready for a failure. */
   static TwoHostPool start(Path run, int witnesses) throws Exception {
+    return start(run, witnesses, "");
+  }
+
+  /** @param nodeConfig extra HOCON for both nodes */
+  static TwoHostPool start(Path run, int witnesses, String nodeConfig) throws Exception {
     SimCluster c = new SimCluster(new SimCluster.Options(run, System.getProperty("surefire.test.class.path"), spec(),
-        witnesses, "", System.out));
+        witnesses, nodeConfig, System.out));
     TwoHostPool p = new TwoHostPool(c);
     try {
       c.startAll();
