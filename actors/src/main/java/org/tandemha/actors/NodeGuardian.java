@@ -63,6 +63,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
   private record HostTagWritten(HostId host, Throwable error) implements Command {}
   private record ArmingRecorded(boolean armed) implements Command {}
   private record QuorumStanding(boolean quorate) implements Command {}
+  private record MasterEnabled(Throwable error) implements Command {}
   private record AloneWithoutQuorum(HostId slave, String reason) implements Command {}
   private record LoneRebootNotJournaled(Throwable error) implements Command {}
   private record LoneRebootCleared(Throwable error) implements Command {}
@@ -106,6 +107,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
   private boolean loneRebooted;          // as journaled: rebooted once as a lone master, slaves not seen since
   private boolean lonelyRebootPending;
   private boolean clearingLone;
+  private boolean enabling;
   private Optional<PoolSnapshot> lastPool = Optional.empty();
   private boolean quorate;               // standing quorum, from the isolation watch: no VM starts without it       // since the suspension: a later "healthy" is the master's clearance
   private final Set<HostId> tagging = new HashSet<>();
@@ -208,6 +210,11 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
         })
         .onMessage(MemberJoined.class, this::onMemberJoined)
         .onMessage(AloneWithoutQuorum.class, this::onAlone)
+        .onMessage(MasterEnabled.class, m -> {
+          enabling = false;
+          if (m.error() != null) getContext().getLog().error("maintenance: host.enable failed: {}", m.error().toString());
+          return this;
+        })
         .onMessage(LoneRebootNotJournaled.class, n -> {
           lonelyRebootPending = false;
           getContext().getLog().error("lone master: reboot not journaled, not rebooting: {}", n.error().toString());
@@ -329,6 +336,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
     }
     clearLoneRebootIfNotAlone(pool);
     if (selfIsMaster) {
+      if (haEnabled) reEnableIfInMaintenance(pool);
       tagHosts(pool);
       chooseWinner(pool);
       if (haEnabled) {
@@ -341,6 +349,20 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
       noteWinnerSeen(pool);
     }
     return this;
+  }
+
+  /**
+   * HA-Lizard §4.1: a pool master left in maintenance (enabled=false) while pool HA is on is enabled again —
+   * a disabled master would leave no host to restart VMs on after a slave's failure.
+   */
+  private void reEnableIfInMaintenance(PoolSnapshot pool) {
+    boolean disabled = pool.host(settings.self()).map(h -> !h.enabled()).orElse(false);
+    if (!disabled || enabling) return;
+    enabling = true;
+    getContext().getLog().warn("maintenance: this host is pool master with pool HA on but disabled (enabled=false); "
+        + "enabling it again, as HA-Lizard does");
+    getContext().pipeToSelf(CompletableFuture.runAsync(() -> ports.xapi().enableHost(settings.self()), blockingIo),
+        (ok, error) -> new MasterEnabled(error));
   }
 
   /**

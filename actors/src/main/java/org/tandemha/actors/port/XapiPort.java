@@ -20,6 +20,9 @@ public interface XapiPort {
   /** Replaces one host other-config key (HA-Lizard's host tag: master / healthy / failed). */
   void setHostOtherConfig(HostId host, String key, String value);
 
+  /** {@code host.enable}: ends a host's maintenance (enabled=false). */
+  void enableHost(HostId host);
+
   /** Replaces one VM other-config key. */
   void setVmOtherConfig(VmId vm, String key, String value);
 

@@ -117,6 +117,13 @@ public final class SdkXapiAdapter implements XapiPort {
     });
   }
 
+  @Override public void enableHost(HostId host) {
+    withMaster("host.enable", c -> {
+      Host.getByUuid(c, host.uuid()).enable(c);
+      return null;
+    });
+  }
+
   @Override public void setHostOtherConfig(HostId host, String key, String value) {
     withMaster("host other-config " + key, c -> {
       Host h = Host.getByUuid(c, host.uuid());
