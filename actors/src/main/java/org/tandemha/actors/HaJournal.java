@@ -96,6 +96,7 @@ public final class HaJournal
       return u.with(TakeoverPlan.Step.EMERGENCY_TRANSITION, TakeoverPlan.Step.AWAIT_MASTER);
     }
     if (e instanceof HaEvent.SlavesRecovered) return u.with(TakeoverPlan.Step.RECOVER_SLAVES);
+    if (e instanceof HaEvent.StorageTakenOver) return u.with(TakeoverPlan.Step.RESET_VMS, TakeoverPlan.Step.HAND_OVER_STORAGE);
     if (e instanceof HaEvent.TakeoverFinished || e instanceof HaEvent.SlaveRecovered) return null;
     if (e instanceof HaEvent.TakeoverRefused r) return r.lostMaster().equals(u.lost()) ? null : u;
     return u;

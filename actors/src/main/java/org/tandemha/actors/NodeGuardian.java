@@ -30,6 +30,7 @@ import org.tandemha.actors.port.FencePort;
 import org.tandemha.actors.port.LocalDomains;
 import org.tandemha.actors.port.NetPort;
 import org.tandemha.actors.port.SelfFence;
+import org.tandemha.actors.port.StorageRole;
 import org.tandemha.actors.port.XapiPort;
 import org.tandemha.protocol.HaEvent;
 import org.tandemha.protocol.HostId;
@@ -69,7 +70,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
   private record LoneRebootCleared(Throwable error) implements Command {}
 
   public record Ports(XapiPort xapi, FencePort fence, NetPort net, SelfFence selfFence, LocalDomains domains,
-                      Clock clock) {}
+                      StorageRole storage, Clock clock) {}
 
   public static final String AUTOPROMOTE_KEY = "autopromote_uuid";
   /** Pool other-config switch for fencing and takeover, cluster-wide: "false" disarms, absent or "true" arms. */
@@ -134,7 +135,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
     this.isolation = ctx.spawn(supervised(IsolationActor.create(self, settings.fencing().mgtLinkLossTolerance(), quorum,
         journal, ports.domains(), ports.clock(), blockingIo,
         ctx.messageAdapter(Boolean.class, QuorumStanding::new))), "isolation");
-    this.takeoverPorts = new TakeoverActor.Ports(ports.xapi(), ports.net(), ports.clock(), blockingIo);
+    this.takeoverPorts = new TakeoverActor.Ports(ports.xapi(), ports.net(), ports.storage(), ports.clock(), blockingIo);
     this.takeoverPeers = new TakeoverActor.Peers(quorum, fence, journal);
     ActorRef<ClusterEvent.ReachabilityEvent> clusterAdapter =
         ctx.messageAdapter(ClusterEvent.ReachabilityEvent.class, ClusterChange::new);
@@ -151,6 +152,15 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
     ctx.getSelf().tell(Tick.POLL);
     ctx.getLog().info("node for host {} started: poll {}, XAPI_COUNT {}, XAPI_DELAY {}, fence device {}",
         self, settings.poll(), settings.ha().xapiCount(), settings.ha().xapiDelay(), ports.fence().device());
+    // What an operator must know about this node's safety, until `tandem status` shows it (issue #9).
+    var peerWait = org.tandemha.actors.decide.Isolation.peerTakeover(
+        org.tandemha.actors.decide.FencingGate.Method.POWER, ports.clock().now(), settings.fencing().mgtLinkLossTolerance());
+    ctx.getLog().info("safety: SAFE, {} is a power fence with read-back; quorum {} witness(es){}; isolation self-fence "
+            + "after MGT_LINK_LOSS_TOLERANCE={}s without quorum; peer takeover wait {}s ({}); FENCE_ENABLED={}, "
+            + "FENCE_MIN_HOSTS={}, FENCE_DELAY_SLAVE={}s", ports.fence().device(), settings.witnesses(),
+        settings.witnesses() == 0 ? " (a two-host tie is broken by FENCE_HEURISTICS_IPS " + settings.ha().heuristicsIps() + ")" : "",
+        settings.fencing().mgtLinkLossTolerance().toSeconds(), peerWait.delay().toSeconds(), peerWait.reason(),
+        settings.fencing().enabled() ? 1 : 0, settings.fencing().minHosts(), settings.ha().fenceDelaySlave().toSeconds());
   }
 
   private static <T> Behavior<T> supervised(Behavior<T> b) {

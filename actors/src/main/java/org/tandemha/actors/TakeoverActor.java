@@ -23,6 +23,7 @@ import org.tandemha.actors.decide.FencingGate;
 import org.tandemha.actors.decide.PeerGone;
 import org.tandemha.actors.decide.TakeoverPlan;
 import org.tandemha.actors.port.NetPort;
+import org.tandemha.actors.port.StorageRole;
 import org.tandemha.actors.port.Clock;
 import org.tandemha.actors.port.XapiPort;
 import org.tandemha.protocol.FenceOutcome;
@@ -50,7 +51,9 @@ public final class TakeoverActor extends AbstractBehavior<TakeoverActor.Command>
   private record QuorumKnown(QuorumVerdict verdict) implements Command {}
   private record ChannelsKnown(QuorumVerdict verdict, boolean xapi, boolean icmp) implements Command {}
   private record Fenced(FenceOutcome outcome) implements Command {}
-  private enum Step implements Command { TRANSITION, CHECK_MASTER, PROMOTED, RECOVER, READ_POOL, NEXT_RESET, FINISHED }
+  private enum Step implements Command { TRANSITION, CHECK_MASTER, PROMOTED, RECOVER, READ_POOL, NEXT_RESET, STORAGE,
+    END_OF_TAKEOVER, FINISHED }
+  private record StorageDone(Throwable error) implements Command {}
   private record Transitioned(Throwable error) implements Command {}
   private record MasterCheck(boolean master, boolean answered) implements Command {}
   private record Recovered(List<HostId> hosts, Throwable error) implements Command {}
@@ -65,7 +68,7 @@ public final class TakeoverActor extends AbstractBehavior<TakeoverActor.Command>
   /** Which role the lost peer had: it decides the steps after the fence. */
   public enum Lost { MASTER, SLAVE }
 
-  public record Ports(XapiPort xapi, NetPort net, Clock clock, Executor blockingIo) {}
+  public record Ports(XapiPort xapi, NetPort net, StorageRole storage, Clock clock, Executor blockingIo) {}
   public record Peers(ActorRef<QuorumActor.Command> quorum, ActorRef<FenceAgentActor.Command> fence,
                       ActorRef<HaJournal.Command> journal) {}
 
@@ -177,7 +180,8 @@ public final class TakeoverActor extends AbstractBehavior<TakeoverActor.Command>
       }
       case RECOVER_SLAVES -> ctx.getSelf().tell(Step.RECOVER);
       case RESET_VMS -> ctx.getSelf().tell(Step.READ_POOL);
-      default -> ctx.getSelf().tell(Step.NEXT_RESET);   // storage and VM restarts are other actors' work
+      case HAND_OVER_STORAGE -> ctx.getSelf().tell(Step.STORAGE);
+      default -> ctx.getSelf().tell(Step.NEXT_RESET);   // VM restarts are the VM actors' work: just end
     }
   }
 
@@ -198,6 +202,13 @@ public final class TakeoverActor extends AbstractBehavior<TakeoverActor.Command>
         .onMessageEquals(Step.NEXT_RESET, this::nextReset)
         .onMessage(ResetJournaled.class, this::reset)
         .onMessage(ResetDone.class, this::onResetDone)
+        .onMessageEquals(Step.STORAGE, this::handOverStorage)
+        .onMessageEquals(Step.END_OF_TAKEOVER, () -> {
+          recorder.record(new HaEvent.TakeoverFinished(lost, self, resets, clock.now()), Step.FINISHED,
+              e -> new Abort("takeover end not journaled: " + e));
+          return this;
+        })
+        .onMessage(StorageDone.class, this::onStorageDone)
         .onMessageEquals(Step.FINISHED, this::finished)
         .onMessage(Abort.class, this::abort)
         .onMessageEquals(Delay.OVER, this::recheckAfterDelay)
@@ -385,13 +396,27 @@ public final class TakeoverActor extends AbstractBehavior<TakeoverActor.Command>
   private Behavior<Command> nextReset() {
     VmView vm = toReset.poll();
     if (vm == null) {
-      HaEvent end = kind == Lost.MASTER ? new HaEvent.TakeoverFinished(lost, self, resets, clock.now())
-          : new HaEvent.SlaveRecovered(lost, resets, clock.now());
-      recorder.record(end, Step.FINISHED, e -> new Abort("takeover end not journaled: " + e));
+      if (kind == Lost.MASTER) return handOverStorage();
+      recorder.record(new HaEvent.SlaveRecovered(lost, resets, clock.now()), Step.FINISHED,
+          e -> new Abort("takeover end not journaled: " + e));
       return this;
     }
     recorder.record(new HaEvent.VmPowerResetIssued(vm.id(), vm.name(), lost, clock.now()), new ResetJournaled(vm),
         e -> new Abort("power reset of " + vm.name() + " not journaled: " + e));
+    return this;
+  }
+
+  /** The dead master's storage role, after the resets and before any VM may start (iSCSI-HA's race, §11). */
+  private Behavior<Command> handOverStorage() {
+    getContext().pipeToSelf(CompletableFuture.runAsync(() -> ports.storage().takeOverFrom(lost), blockingIo),
+        (ok, error) -> new StorageDone(error));
+    return this;
+  }
+
+  private Behavior<Command> onStorageDone(StorageDone d) {
+    if (d.error() != null) return abort(new Abort("storage role not taken over: " + cause(d.error())));
+    recorder.record(new HaEvent.StorageTakenOver(lost, ports.storage().describe(), clock.now()), Step.END_OF_TAKEOVER,
+        e -> new Abort("storage hand-over not journaled: " + e));
     return this;
   }
 

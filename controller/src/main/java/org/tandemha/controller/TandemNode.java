@@ -13,6 +13,7 @@ import org.tandemha.actors.port.FencePort;
 import org.tandemha.actors.port.LocalDomains;
 import org.tandemha.actors.port.NetPort;
 import org.tandemha.actors.port.SelfFence;
+import org.tandemha.actors.port.StorageRole;
 import org.tandemha.controller.host.XlLocalDomains;
 import org.tandemha.controller.net.InetNet;
 import org.tandemha.controller.xapi.SdkXapiAdapter;
@@ -33,7 +34,7 @@ public final class TandemNode {
                                                         NetPort net, LocalDomains domains) {
     Clock clock = Clock.system();
     NodeGuardian.Ports ports = new NodeGuardian.Ports(new SdkXapiAdapter(config.xapi(), clock), fence,
-        net, selfFence, domains, clock);
+        net, selfFence, domains, StorageRole.NONE, clock);
     // The host this node runs on travels as its cluster role, so peers map members to pool hosts.
     Config akka = config.raw().withValue("akka.cluster.roles",
         ConfigValueFactory.fromIterable(List.of(QuorumActor.hostRole(config.settings().self()))));

@@ -75,6 +75,8 @@ public sealed interface HaEvent extends JsonSerializable {
   /** Written before VM.power_state_reset of a VM the database still shows on a host confirmed gone. */
   record VmPowerResetIssued(VmId vm, String name, HostId deadHost, Instant at) implements HaEvent {}
 
+  /** The dead master's storage role is this host's now (or there was none to move). */
+  record StorageTakenOver(HostId lostMaster, String storage, Instant at) implements HaEvent {}
   record TakeoverFinished(HostId lostMaster, HostId newMaster, int vmsReset, Instant at) implements HaEvent {}
 
   /** Written before VM.start_on. */

@@ -65,6 +65,7 @@ class SerializationRoundTripTest {
         new HaEvent.PromotedToMaster(B, A, T),
         new HaEvent.SlavesRecovered(List.of(), T),
         new HaEvent.VmPowerResetIssued(VM, "web-01", A, T),
+        new HaEvent.StorageTakenOver(A, "no replicated storage configured", T),
         new HaEvent.TakeoverFinished(A, B, 5, T),
         new HaEvent.VmRestartIssued(VM, "web-01", B, "HA-enabled, halted, home-pool matches", T),
         new HaEvent.VmRestarted(VM, "web-01", B, T),

@@ -183,6 +183,7 @@ public final class MasterPowerLossRehearsal implements AutoCloseable {
         case "PromotedToMaster" -> "promoted   " + DemoPool.hostName(e.text("newMaster")) + " answers as pool master";
         case "SlavesRecovered" -> "slaves     recover_slaves repointed " + e.text("recovered");
         case "VmPowerResetIssued" -> "reset      " + e.text("name") + " (power state of a VM on the fenced host)";
+        case "StorageTakenOver" -> "storage    " + e.text("storage");
         case "TakeoverFinished" -> "takeover   finished, " + e.text("vmsReset") + " VM(s) reset";
         case "VmRestartIssued" -> null;
         case "VmRestarted" -> "started    " + e.text("name") + " on " + DemoPool.hostName(e.text("on"));
