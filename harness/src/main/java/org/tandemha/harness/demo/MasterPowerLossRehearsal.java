@@ -173,7 +173,7 @@ public final class MasterPowerLossRehearsal implements AutoCloseable {
         case "MasterLost" -> "detected   master " + DemoPool.hostName(e.text("master")) + " lost: " + e.text("evidence");
         case "QuorumEvaluated" -> "quorum     " + (e.event().path("quorate").asBoolean() ? "quorate " : "NOT quorate ")
             + e.text("votes") + "/" + e.text("needed") + " votes " + e.text("sources") + ": " + e.text("reason");
-        case "FenceDelayed" -> "delay      " + e.text("delay") + " before fencing " + DemoPool.hostName(e.text("target"))
+        case "FenceDelayed" -> "delay      " + seconds(e.text("delay")) + " before fencing " + DemoPool.hostName(e.text("target"))
             + ": " + e.text("reason");
         case "FenceRequested" -> "fence      " + DemoPool.hostName(e.text("target")) + " via " + e.text("device");
         case "FenceConfirmed" -> "fenced     " + DemoPool.hostName(e.text("target")) + ": " + e.text("evidence");
@@ -199,6 +199,15 @@ public final class MasterPowerLossRehearsal implements AutoCloseable {
 
   private static boolean await(Duration max, BooleanSupplier done) throws InterruptedException {
     return SimCluster.await(max, done);
+  }
+
+  /** An ISO duration from the journal ("PT5S") as an operator reads it ("5.0 s"). */
+  private static String seconds(String iso) {
+    try {
+      return String.format(Locale.ROOT, "%.1f s", Duration.parse(iso).toMillis() / 1000.0);
+    } catch (RuntimeException e) {
+      return iso;
+    }
   }
 
   private static String clock(Instant t0) { return clock(t0, t0); }
