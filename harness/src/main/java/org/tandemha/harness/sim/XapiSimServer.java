@@ -68,7 +68,7 @@ public final class XapiSimServer implements AutoCloseable {
     public XapiSimServer(SimPool pool, int port) throws IOException {
         this.pool = pool;
         this.calls = new XapiCalls(pool);
-        this.port = port != 0 ? port : freePort(pool.spec().hosts().get(0).address());
+        this.port = port != 0 ? port : freePort(pool.spec().hosts().stream().map(HostSpec::address).toList());
         try {
             pool.attach(control);
         } catch (UncheckedIOException e) {
@@ -77,9 +77,27 @@ public final class XapiSimServer implements AutoCloseable {
         }
     }
 
-    private static int freePort(String address) throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(address))) {
-            return s.getLocalPort();
+    /**
+     * A port free on every host address, below Linux's ephemeral range (32768-60999): the nodes' outgoing
+     * XAPI connections are bound to host addresses, and an ephemeral port they hold on one address would
+     * make a port picked there by the kernel unbindable for that host's endpoint.
+     */
+    private static int freePort(java.util.List<String> addresses) throws IOException {
+        java.util.Random random = new java.util.Random();
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int candidate = 20000 + random.nextInt(12000);
+            if (addresses.stream().allMatch(a -> bindable(a, candidate))) return candidate;
+        }
+        throw new BindException("no port in 20000-31999 is free on all of " + addresses);
+    }
+
+    private static boolean bindable(String address, int port) {
+        try (ServerSocket s = new ServerSocket()) {
+            s.setReuseAddress(false);
+            s.bind(new InetSocketAddress(InetAddress.getByName(address), port), 1);
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 
