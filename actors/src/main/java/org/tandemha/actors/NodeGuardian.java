@@ -89,6 +89,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
   private final ActorRef<HaJournal.Command> journal;
   private final ActorRef<AutopromoteActor.Command> autopromote;
   private final ActorRef<IsolationActor.Command> isolation;
+  private final ActorRef<RestartCoordinator.Command> restarts;
   private final TakeoverActor.Ports takeoverPorts;
   private final TakeoverActor.Peers takeoverPeers;
   private final Map<HostId, ActorRef<HostActor.Command>> hosts = new HashMap<>();
@@ -132,6 +133,9 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
         FenceAgentActor.create(ports.fence(), journal, ports.clock(), blockingIo, settings.fenceTimeout())),
         "fence-" + ports.fence().device().replaceAll("[^A-Za-z0-9_-]", "_"));
     ctx.spawn(FencedNodeDowner.create(), FencedNodeDowner.NAME);
+    ActorRef<Command> selfRef = ctx.getSelf();
+    this.restarts = ctx.spawn(supervised(RestartCoordinator.create(self, settings.ha(), settings.restartConcurrency(),
+        ports.xapi(), journal, ports.clock(), blockingIo, () -> selfRef.tell(Tick.POLL))), "restarts");
     this.isolation = ctx.spawn(supervised(IsolationActor.create(self, settings.fencing().mgtLinkLossTolerance(), quorum,
         journal, ports.domains(), ports.clock(), blockingIo,
         ctx.messageAdapter(Boolean.class, QuorumStanding::new))), "isolation");
@@ -352,8 +356,9 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
       if (haEnabled) {
         for (VmView vm : pool.vms()) {
           if (vm.controlDomain() || vm.template() || vm.snapshot()) continue;
-          vmActor(vm).tell(new VmActor.Observed(vm, pool.pool(), true, quorate, pool.at()));
+          vmActor(vm).tell(new VmActor.Observed(vm, pool.pool(), true, pool.at()));
         }
+        restarts.tell(new RestartCoordinator.Round(pool, quorate, Set.copyOf(fenced)));
       }
     } else {
       noteWinnerSeen(pool);

@@ -83,7 +83,13 @@ public record NodeConfig(Config raw, NodeSettings settings, SdkXapiAdapter.Endpo
     HaSettings settings = new HaSettings(flag(ha, "global-vm-ha"), ha.getString("xc-field-name"), xapiCount,
         xapiDelay, ips, flag(ha, "fence-use-ip-heuristics"), nonNegative(ha, "fence-delay-slave"));
     return new NodeSettings(new HostId(uuid), settings, positive(ha, "monitor-delay"), positive(ha, "fence-timeout"),
-        positive(ha, "promote-wait"), positive(c.getConfig("tandem.xapi"), "event-wait"), witnesses(c), fencing(ha));
+        positive(ha, "promote-wait"), positive(c.getConfig("tandem.xapi"), "event-wait"), witnesses(c), fencing(ha), restartConcurrency(ha));
+  }
+
+  private static int restartConcurrency(Config ha) {
+    int n = ha.getInt("restart-concurrency");
+    if (n < 1 || n > 64) throw new Invalid("tandem.ha.restart-concurrency must be 1..64, got " + n);
+    return n;
   }
 
   private static FenceSettings fencing(Config ha) {

@@ -14,18 +14,24 @@ import java.util.Objects;
  * @param witnesses     witness nodes configured for this pool (each one vote, counted in the total)
  * @param fencing       FENCE_ENABLED, FENCE_MIN_HOSTS, FENCE_QUORUM_REQUIRED, FENCE_ACTION, FENCE_REBOOT_LONE_HOST,
  *                      MGT_LINK_LOSS_TOLERANCE
+ * @param restartConcurrency VM starts of one priority class in parallel at most
  */
 public record NodeSettings(HostId self, HaSettings ha, Duration poll, Duration fenceTimeout, Duration promoteWait,
-                           Duration eventWait, int witnesses, FenceSettings fencing) implements CborSerializable {
+                           Duration eventWait, int witnesses, FenceSettings fencing, int restartConcurrency)
+    implements CborSerializable {
+  public static final int DEFAULT_RESTART_CONCURRENCY = 4;
+
   public NodeSettings(HostId self, HaSettings ha, Duration poll, Duration fenceTimeout, Duration promoteWait,
                       Duration eventWait, int witnesses) {
-    this(self, ha, poll, fenceTimeout, promoteWait, eventWait, witnesses, FenceSettings.DEFAULTS);
+    this(self, ha, poll, fenceTimeout, promoteWait, eventWait, witnesses, FenceSettings.DEFAULTS,
+        DEFAULT_RESTART_CONCURRENCY);
   }
 
   public NodeSettings {
     Objects.requireNonNull(self, "self");
     Objects.requireNonNull(ha, "ha");
     Objects.requireNonNull(fencing, "fencing");
+    if (restartConcurrency < 1) throw new IllegalArgumentException("restart concurrency must be at least 1");
     if (witnesses < 0) throw new IllegalArgumentException("witnesses must not be negative");
     for (Duration d : new Duration[] {poll, fenceTimeout, promoteWait, eventWait}) {
       if (d == null || d.isNegative() || d.isZero()) throw new IllegalArgumentException("durations must be positive");

@@ -795,6 +795,23 @@ public final class SimPool implements AutoCloseable {
         });
     }
 
+    private final java.util.concurrent.atomic.AtomicInteger startsInProgress = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger maxConcurrentStarts = new java.util.concurrent.atomic.AtomicInteger();
+
+    void startBegan() {
+        int now = startsInProgress.incrementAndGet();
+        maxConcurrentStarts.accumulateAndGet(now, Math::max);
+    }
+
+    void startEnded() {
+        startsInProgress.decrementAndGet();
+    }
+
+    /** The most VM starts (VM.start/start_on, from the start until xapi's reply) ever in progress at once. */
+    public int maxConcurrentStarts() {
+        return maxConcurrentStarts.get();
+    }
+
     /** The name of a guest by UUID (its UUID if unknown). */
     public String vmName(String vmUuid) {
         synchronized (lock) {

@@ -50,6 +50,8 @@ final class XapiCalls {
         final SimHost self;
         SimPool.SimSession session;
         Duration sleepAfter = Duration.ZERO;
+        /** A VM start: counted as in progress until its reply, for {@link SimPool#maxConcurrentStarts}. */
+        boolean vmStart;
         /** Raised only after {@link #sleepAfter}, e.g. the deliberate auth-failure delay. */
         XapiFailure failAfterSleep;
         /** Work to run after the pool lock is released; its value replaces the handler's. */
@@ -234,7 +236,12 @@ final class XapiCalls {
             }
         }
         if (ctx.outsideLock != null) value = ctx.outsideLock.get();
-        if (!ctx.sleepAfter.isZero()) sleep(ctx.sleepAfter);
+        if (ctx.vmStart) pool.startBegan();
+        try {
+            if (!ctx.sleepAfter.isZero()) sleep(ctx.sleepAfter);
+        } finally {
+            if (ctx.vmStart) pool.startEnded();
+        }
         if (ctx.failAfterSleep != null) throw ctx.failAfterSleep;
         return value;
     }
@@ -796,6 +803,7 @@ final class XapiCalls {
         vm.lastStartedAt = Instant.now();
         // xapi sleeps start_delay before replying; done outside the lock.
         ctx.sleepAfter = Duration.ofSeconds(vm.startDelay);
+        ctx.vmStart = true;
     }
 
     // ---------------------------------------------------------------- VM_appliance (§2.5)

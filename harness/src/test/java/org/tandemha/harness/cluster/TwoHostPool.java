@@ -61,14 +61,19 @@ final class TwoHostPool implements AutoCloseable {
 
   /** @param nodeConfig extra HOCON for both nodes */
   static TwoHostPool start(Path run, int witnesses, String nodeConfig) throws Exception {
-    SimCluster c = new SimCluster(new SimCluster.Options(run, System.getProperty("surefire.test.class.path"), spec(),
+    return start(run, witnesses, nodeConfig, spec(), VMS);
+  }
+
+  /** A pool of xa and xb with other VMs: {@code vms} are the ones it waits to see tagged home-pool. */
+  static TwoHostPool start(Path run, int witnesses, String nodeConfig, SimPoolSpec spec, List<Vm> vms) throws Exception {
+    SimCluster c = new SimCluster(new SimCluster.Options(run, System.getProperty("surefire.test.class.path"), spec,
         witnesses, nodeConfig, System.out));
     TwoHostPool p = new TwoHostPool(c);
     try {
       c.startAll();
       boolean ready = SimCluster.await(Duration.ofSeconds(90), () -> c.sees(XB, XA) && c.sees(XA, XB)
           && XB.equals(c.pool.poolOtherConfig().get("autopromote_uuid"))
-          && VMS.stream().filter(Vm::ha).allMatch(v -> POOL.equals(c.pool.vmOtherConfig(v.uuid()).get("home-pool")))
+          && vms.stream().filter(Vm::ha).allMatch(v -> POOL.equals(c.pool.vmOtherConfig(v.uuid()).get("home-pool")))
           && c.journal(XB).stream().anyMatch(e -> e.type().equals("AutopromoteWinnerChosen"))
           && "healthy".equals(c.pool.hostOtherConfig(XB).get(FIELD)));
       if (!ready) {
@@ -76,7 +81,7 @@ final class TwoHostPool implements AutoCloseable {
         fail(String.format("pool not ready within 90 s: xb sees xa %s, xa sees xb %s, autopromote_uuid %s, home-pool "
                 + "tags %s, xb journaled a winner %s, xb's tag %s; see %s", c.sees(XB, XA), c.sees(XA, XB),
             c.pool.poolOtherConfig().get("autopromote_uuid"),
-            VMS.stream().filter(Vm::ha).map(v -> c.pool.vmOtherConfig(v.uuid()).get("home-pool")).toList(),
+            vms.stream().filter(Vm::ha).map(v -> c.pool.vmOtherConfig(v.uuid()).get("home-pool")).toList(),
             c.journal(XB).stream().anyMatch(e -> e.type().equals("AutopromoteWinnerChosen")),
             c.pool.hostOtherConfig(XB).get(FIELD), run));
       }

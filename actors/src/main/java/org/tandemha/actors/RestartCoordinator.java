@@ -1,0 +1,203 @@
+package org.tandemha.actors;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.tandemha.actors.decide.HostChoice;
+import org.tandemha.actors.decide.RestartOrder;
+import org.tandemha.actors.decide.VmPolicy;
+import org.tandemha.actors.port.Clock;
+import org.tandemha.actors.port.XapiFailure;
+import org.tandemha.actors.port.XapiPort;
+import org.tandemha.protocol.HaEvent;
+import org.tandemha.protocol.HaSettings;
+import org.tandemha.protocol.HostId;
+import org.tandemha.protocol.PoolSnapshot;
+import org.tandemha.protocol.VmId;
+import org.tandemha.protocol.VmView;
+
+/**
+ * Brings halted managed VMs back, on the master's node (issue #5): every pool read, the VMs that
+ * {@link VmPolicy} says to restart are ordered by {@link RestartOrder} (priority classes, the concurrency
+ * limit) and placed by {@link HostChoice} (live, enabled, unfenced; affinity, free memory; hosts that failed
+ * this VM skipped). A start that fails is tried on the next host; when every host failed the VM waits with
+ * an exponential backoff. Every decision is journaled before it is acted on; nothing starts without quorum.
+ */
+public final class RestartCoordinator extends AbstractBehavior<RestartCoordinator.Command> {
+  public sealed interface Command {}
+  /** The latest pool read as master with pool HA on. */
+  public record Round(PoolSnapshot pool, boolean quorate, Set<HostId> fenced) implements Command {}
+  private record Issued(VmView vm, HostId host) implements Command {}
+  private record NotIssued(VmId vm, Throwable error) implements Command {}
+  private record StartEnded(VmView vm, HostId host, Throwable error) implements Command {}
+  private enum Noted implements Command { INSTANCE }
+
+  public static Behavior<Command> create(HostId self, HaSettings ha, int limit, XapiPort xapi,
+                                         ActorRef<HaJournal.Command> journal, Clock clock, Executor blockingIo,
+                                         Runnable readAgain) {
+    return Behaviors.setup(ctx -> new RestartCoordinator(ctx, self, ha, limit, xapi, journal, clock, blockingIo,
+        readAgain));
+  }
+
+  private final HostId self;
+  private final HaSettings ha;
+  private final int limit;
+  private final XapiPort xapi;
+  private final Clock clock;
+  private final Executor blockingIo;
+  private final Recorder<Command> recorder;
+  private final Runnable readAgain;
+  private final Map<VmId, Integer> inFlight = new HashMap<>();
+  private final Map<VmId, Set<HostId>> failedOn = new HashMap<>();
+  private final Map<VmId, Integer> rounds = new HashMap<>();
+  private final Map<VmId, Instant> notBefore = new HashMap<>();
+  private final Map<VmId, Instant> lastEnded = new HashMap<>();
+  private final Map<VmId, String> lastNote = new HashMap<>();
+  private boolean noQuorumNoted;
+
+  private RestartCoordinator(ActorContext<Command> ctx, HostId self, HaSettings ha, int limit, XapiPort xapi,
+                             ActorRef<HaJournal.Command> journal, Clock clock, Executor blockingIo, Runnable readAgain) {
+    super(ctx);
+    this.self = self;
+    this.ha = ha;
+    this.limit = limit;
+    this.xapi = xapi;
+    this.clock = clock;
+    this.blockingIo = blockingIo;
+    this.readAgain = readAgain;
+    this.recorder = new Recorder<>(ctx, journal, Duration.ofSeconds(5));
+  }
+
+  @Override public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Round.class, this::onRound)
+        .onMessage(Issued.class, this::start)
+        .onMessage(NotIssued.class, n -> {
+          inFlight.remove(n.vm());
+          getContext().getLog().error("vm {}: restart not journaled, not started: {}", n.vm(), n.error().toString());
+          return this;
+        })
+        .onMessage(StartEnded.class, this::onStartEnded)
+        .onMessageEquals(Noted.INSTANCE, () -> this)
+        .build();
+  }
+
+  private Behavior<Command> onRound(Round r) {
+    PoolSnapshot pool = r.pool();
+    Instant now = clock.now();
+    List<RestartOrder.Candidate> waiting = new ArrayList<>();
+    Map<VmId, VmView> byId = new HashMap<>();
+    for (VmView vm : pool.vms()) {
+      if (vm.controlDomain() || vm.template() || vm.snapshot() || inFlight.containsKey(vm.id())) continue;
+      // A read that began before this VM's last start ended may not show that start yet.
+      Instant ended = lastEnded.get(vm.id());
+      if (ended != null && !pool.at().isAfter(ended)) continue;
+      VmPolicy.Verdict v = VmPolicy.toRestart(ha, pool.pool(), vm);
+      if (!v.act()) {
+        if (vm.halted()) note(vm, "left halted: " + v.reason());
+        if (!vm.halted()) forget(vm.id());
+        continue;
+      }
+      Instant wait = notBefore.get(vm.id());
+      if (wait != null && now.isBefore(wait)) continue;
+      String problem = RestartOrder.priorityProblem(vm.otherConfig());
+      if (!problem.isEmpty()) note(vm, problem);
+      waiting.add(new RestartOrder.Candidate(vm.id(), vm.name(), RestartOrder.priorityClass(vm.otherConfig(),
+          vm.order()), vm.order()));
+      byId.put(vm.id(), vm);
+    }
+    if (waiting.isEmpty()) return this;
+    if (!r.quorate()) {
+      if (!noQuorumNoted) getContext().getLog().warn("restart: {} VM(s) halted, but this node has no quorum: "
+          + "a node without quorum starts nothing", waiting.size());
+      noQuorumNoted = true;
+      return this;
+    }
+    noQuorumNoted = false;
+    RestartOrder.Decision d = RestartOrder.next(new RestartOrder.Evidence(waiting, inFlight, limit));
+    for (RestartOrder.Candidate c : d.start()) {
+      VmView vm = byId.get(c.id());
+      HostChoice.Choice where = HostChoice.choose(new HostChoice.Evidence(Optional.empty(), pool.hosts(), Map.of(),
+          r.fenced(), failedOn.getOrDefault(vm.id(), Set.of())));
+      if (where.host().isEmpty()) {
+        backOff(vm, where.reason());
+        continue;
+      }
+      HostId host = where.host().get();
+      inFlight.put(vm.id(), c.priorityClass());
+      String reason = VmPolicy.toRestart(ha, pool.pool(), vm).reason() + "; priority class " + c.priorityClass()
+          + "; on " + host + ": " + where.reason();
+      getContext().getLog().info("vm {} ({}): restarting: {}", vm.name(), vm.id(), reason);
+      recorder.record(new HaEvent.VmRestartIssued(vm.id(), vm.name(), host, reason, clock.now()), new Issued(vm, host),
+          e -> new NotIssued(vm.id(), e));
+    }
+    return this;
+  }
+
+  private Behavior<Command> start(Issued i) {
+    getContext().pipeToSelf(CompletableFuture.runAsync(() -> xapi.startOn(i.vm().id(), i.host()), blockingIo),
+        (ok, error) -> new StartEnded(i.vm(), i.host(), error));
+    return this;
+  }
+
+  private Behavior<Command> onStartEnded(StartEnded s) {
+    VmView vm = s.vm();
+    inFlight.remove(vm.id());
+    lastEnded.put(vm.id(), clock.now());
+    if (s.error() == null) {
+      getContext().getLog().info("vm {} ({}): running on {}", vm.name(), vm.id(), s.host());
+      forget(vm.id());
+      recorder.record(new HaEvent.VmRestarted(vm.id(), vm.name(), s.host(), clock.now()), Noted.INSTANCE,
+          e -> Noted.INSTANCE);
+    } else {
+      Throwable cause = s.error().getCause() != null ? s.error().getCause() : s.error();
+      String code = cause instanceof XapiFailure f ? f.code() : cause.getClass().getSimpleName();
+      failedOn.computeIfAbsent(vm.id(), k -> new HashSet<>()).add(s.host());
+      getContext().getLog().warn("vm {} ({}): start on {} failed ({}): {}; the next host is tried", vm.name(), vm.id(),
+          s.host(), code, cause.getMessage());
+      recorder.record(new HaEvent.VmRestartFailed(vm.id(), vm.name(), s.host(), String.valueOf(cause.getMessage()),
+          clock.now()), Noted.INSTANCE, e -> Noted.INSTANCE);
+    }
+    readAgain.run();   // a fresh read shows the outcome and lets the next class or host go
+    return this;
+  }
+
+  /** Every eligible host failed this VM (or none is eligible): wait, doubling, capped; then a new round. */
+  private void backOff(VmView vm, String why) {
+    int n = rounds.merge(vm.id(), 1, Integer::sum);
+    Duration wait = HostChoice.backoff(n);
+    notBefore.put(vm.id(), clock.now().plus(wait));
+    failedOn.remove(vm.id());
+    String reason = "gave up for now (" + why + "); round " + n + ", next try in " + wait.toSeconds() + " s";
+    getContext().getLog().warn("vm {} ({}): {}", vm.name(), vm.id(), reason);
+    recorder.record(new HaEvent.VmRestartFailed(vm.id(), vm.name(), self, reason, clock.now()), Noted.INSTANCE,
+        e -> Noted.INSTANCE);
+  }
+
+  private void forget(VmId vm) {
+    failedOn.remove(vm);
+    rounds.remove(vm);
+    notBefore.remove(vm);
+    lastNote.remove(vm);
+  }
+
+  private void note(VmView vm, String what) {
+    if (what.equals(lastNote.get(vm.id()))) return;
+    lastNote.put(vm.id(), what);
+    getContext().getLog().info("vm {} ({}): {}", vm.name(), vm.id(), what);
+  }
+}
