@@ -169,8 +169,9 @@ public final class RestartCoordinator extends AbstractBehavior<RestartCoordinato
       failedOn.computeIfAbsent(vm.id(), k -> new HashSet<>()).add(s.host());
       getContext().getLog().warn("vm {} ({}): start on {} failed ({}): {}; the next host is tried", vm.name(), vm.id(),
           s.host(), code, cause.getMessage());
-      recorder.record(new HaEvent.VmRestartFailed(vm.id(), vm.name(), s.host(), String.valueOf(cause.getMessage()),
-          clock.now()), Noted.INSTANCE, e -> Noted.INSTANCE);
+      String error = cause instanceof XapiFailure ? cause.getMessage() : code + ": " + cause.getMessage();
+      recorder.record(new HaEvent.VmRestartFailed(vm.id(), vm.name(), s.host(), error, clock.now()), Noted.INSTANCE,
+          e -> Noted.INSTANCE);
     }
     readAgain.run();   // a fresh read shows the outcome and lets the next class or host go
     return this;

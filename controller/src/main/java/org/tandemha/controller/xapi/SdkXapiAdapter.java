@@ -313,9 +313,17 @@ public final class SdkXapiAdapter implements XapiPort {
     return connections.open(address, reply, connect);
   }
 
+  /** {@code SrBackendFailure} → {@code SR_BACKEND_FAILURE}, as XAPI sends it on the wire. */
+  static String codeOf(Class<?> typed) {
+    return typed.getSimpleName().replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase(java.util.Locale.ROOT);
+  }
+
   private static XapiFailure failure(String call, Types.XenAPIException e) {
-    String[] ed = e.errorDescription != null ? e.errorDescription : new String[] {e.shortDescription != null
-        ? e.shortDescription : e.getClass().getSimpleName()};
+    // The SDK turns known codes into typed exceptions (Types.SrBackendFailure, …) without errorDescription;
+    // the class name is the code in CamelCase, and the code is what operators and decisions need.
+    String[] ed = e.errorDescription != null ? e.errorDescription
+        : e.getClass() != Types.XenAPIException.class ? new String[] {codeOf(e.getClass())}
+        : new String[] {e.shortDescription != null ? e.shortDescription : "UNKNOWN_ERROR"};
     if (e instanceof Types.HostIsSlave s) ed = new String[] {"HOST_IS_SLAVE", s.masterIPAddress};
     return new XapiFailure(call, ed[0], Arrays.asList(ed).subList(1, ed.length));
   }
