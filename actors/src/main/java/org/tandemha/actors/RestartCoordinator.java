@@ -13,7 +13,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -131,7 +130,9 @@ public final class RestartCoordinator extends AbstractBehavior<RestartCoordinato
     RestartOrder.Decision d = RestartOrder.next(new RestartOrder.Evidence(waiting, inFlight, limit));
     for (RestartOrder.Candidate c : d.start()) {
       VmView vm = byId.get(c.id());
-      HostChoice.Choice where = HostChoice.choose(new HostChoice.Evidence(Optional.empty(), pool.hosts(), Map.of(),
+      Map<HostId, Long> free = new HashMap<>();
+      pool.hosts().forEach(h -> free.put(h.id(), h.memoryFree()));
+      HostChoice.Choice where = HostChoice.choose(new HostChoice.Evidence(vm.affinity(), pool.hosts(), free,
           r.fenced(), failedOn.getOrDefault(vm.id(), Set.of())));
       if (where.host().isEmpty()) {
         backOff(vm, where.reason());

@@ -4,6 +4,7 @@ import com.xensource.xenapi.Connection;
 import com.xensource.xenapi.Event;
 import com.xensource.xenapi.EventBatch;
 import com.xensource.xenapi.Host;
+import com.xensource.xenapi.HostMetrics;
 import com.xensource.xenapi.Pool;
 import com.xensource.xenapi.Session;
 import com.xensource.xenapi.Types;
@@ -79,9 +80,11 @@ public final class SdkXapiAdapter implements XapiPort {
         Host.Record h = e.getValue();
         HostId id = new HostId(h.uuid);
         hostIds.put(e.getKey().toWireString(), id);
-        boolean live = h.metrics != null && !h.metrics.isNull() && Boolean.TRUE.equals(h.metrics.getLive(c));
+        HostMetrics.Record m = h.metrics != null && !h.metrics.isNull() ? h.metrics.getRecord(c) : null;
+        boolean live = m != null && Boolean.TRUE.equals(m.live);
+        long free = m != null && m.memoryFree != null ? Math.max(0, m.memoryFree) : 0;
         hosts.add(new HostView(id, nz(h.nameLabel), nz(h.address), Boolean.TRUE.equals(h.enabled), live,
-            h.otherConfig == null ? Map.of() : h.otherConfig));
+            h.otherConfig == null ? Map.of() : h.otherConfig, free));
       }
       List<VmView> vms = new ArrayList<>();
       for (VM.Record v : VM.getAllRecords(c).values()) {
@@ -90,7 +93,9 @@ public final class SdkXapiAdapter implements XapiPort {
         vms.add(new VmView(new VmId(v.uuid), nz(v.nameLabel), powerState(v.powerState), on,
             Boolean.TRUE.equals(v.isControlDomain), Boolean.TRUE.equals(v.isATemplate),
             Boolean.TRUE.equals(v.isASnapshot), v.order == null ? 0 : v.order,
-            v.otherConfig == null ? Map.of() : v.otherConfig));
+            v.otherConfig == null ? Map.of() : v.otherConfig,
+            v.affinity == null || v.affinity.isNull() ? Optional.empty()
+                : Optional.ofNullable(hostIds.get(v.affinity.toWireString()))));
       }
       HostId masterId = hostIds.get(pr.master.toWireString());
       if (masterId == null) throw new XapiFailure("pool.get_record", "INCONSISTENT_REPLY", List.of("master not in host list"));

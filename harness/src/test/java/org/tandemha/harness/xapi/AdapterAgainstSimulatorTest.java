@@ -111,6 +111,13 @@ class AdapterAgainstSimulatorTest {
   }
 
   @Test
+  void aPoolReadCarriesHostLivenessAndFreeMemory() throws Exception {
+    var snapshot = adapterOnSlave().readPool();
+    assertEquals(MASTER, snapshot.master().uuid());
+    assertTrue(snapshot.hosts().stream().allMatch(h -> h.live() && h.memoryFree() > 0), snapshot.hosts().toString());
+  }
+
+  @Test
   void sessionsLostInAnXapiRestartAreReplacedByLoggingInAgain() throws Exception {
     SdkXapiAdapter adapter = adapterOnSlave();
     adapter.readPool();
