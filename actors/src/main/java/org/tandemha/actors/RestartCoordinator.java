@@ -67,6 +67,7 @@ public final class RestartCoordinator extends AbstractBehavior<RestartCoordinato
   private final Map<VmId, Instant> lastEnded = new HashMap<>();
   private final Map<VmId, String> lastNote = new HashMap<>();
   private boolean noQuorumNoted;
+  private final Set<String> reportedInvalid = new HashSet<>();
 
   private RestartCoordinator(ActorContext<Command> ctx, HostId self, HaSettings ha, int limit, XapiPort xapi,
                              ActorRef<HaJournal.Command> journal, Clock clock, Executor blockingIo, Runnable readAgain) {
@@ -105,6 +106,7 @@ public final class RestartCoordinator extends AbstractBehavior<RestartCoordinato
       // A read that began before this VM's last start ended may not show that start yet.
       Instant ended = lastEnded.get(vm.id());
       if (ended != null && !pool.at().isAfter(ended)) continue;
+      reportInvalid(vm);
       VmPolicy.Verdict v = VmPolicy.toRestart(ha, pool.pool(), vm);
       if (!v.act()) {
         if (vm.halted()) note(vm, "left halted: " + v.reason());
@@ -113,8 +115,6 @@ public final class RestartCoordinator extends AbstractBehavior<RestartCoordinato
       }
       Instant wait = notBefore.get(vm.id());
       if (wait != null && now.isBefore(wait)) continue;
-      String problem = RestartOrder.priorityProblem(vm.otherConfig());
-      if (!problem.isEmpty()) note(vm, problem);
       waiting.add(new RestartOrder.Candidate(vm.id(), vm.name(), RestartOrder.priorityClass(vm.otherConfig(),
           vm.order()), vm.order()));
       byId.put(vm.id(), vm);
@@ -188,6 +188,29 @@ public final class RestartCoordinator extends AbstractBehavior<RestartCoordinato
     getContext().getLog().warn("vm {} ({}): {}", vm.name(), vm.id(), reason);
     recorder.record(new HaEvent.VmRestartFailed(vm.id(), vm.name(), self, reason, clock.now()), Noted.INSTANCE,
         e -> Noted.INSTANCE);
+  }
+
+  /**
+   * Issue #5 item 1: an HA flag that is neither true nor false, or an unreadable priority, is journaled once per
+   * value (and logged); the flag's VM is never acted on, the priority falls back to XAPI's order.
+   */
+  private void reportInvalid(VmView vm) {
+    String flag = vm.otherConfig().get(ha.field());
+    if (!ha.globalVmHa() && VmPolicy.managed(ha, vm) == VmPolicy.Managed.INVALID) {
+      invalid(vm, ha.field(), flag, "not acted on until it is true or false");
+    }
+    if (!RestartOrder.priorityProblem(vm.otherConfig()).isEmpty()) {
+      invalid(vm, RestartOrder.PRIORITY_KEY, vm.otherConfig().get(RestartOrder.PRIORITY_KEY),
+          "restarts in the class of its XAPI order instead");
+    }
+  }
+
+  private void invalid(VmView vm, String setting, String value, String consequence) {
+    if (!reportedInvalid.add(vm.id().uuid() + "\u0000" + setting + "\u0000" + value)) return;
+    getContext().getLog().error("vm {} ({}): invalid setting {}=\"{}\": {}", vm.name(), vm.id(), setting, value,
+        consequence);
+    recorder.record(new HaEvent.VmSettingInvalid(vm.id(), vm.name(), setting, value, consequence, clock.now()),
+        Noted.INSTANCE, e -> Noted.INSTANCE);
   }
 
   private void forget(VmId vm) {

@@ -80,6 +80,9 @@ public sealed interface HaEvent extends JsonSerializable {
   record TakeoverFinished(HostId lostMaster, HostId newMaster, int vmsReset, Instant at) implements HaEvent {}
 
   /** Written before VM.start_on. */
+  /** A VM's HA setting cannot be read (e.g. the XenCenter field neither true nor false): reported, never acted on. */
+  record VmSettingInvalid(VmId vm, String name, String setting, String value, String consequence, Instant at)
+      implements HaEvent {}
   record VmRestartIssued(VmId vm, String name, HostId on, String reason, Instant at) implements HaEvent {}
   record VmRestarted(VmId vm, String name, HostId on, Instant at) implements HaEvent {}
   record VmRestartFailed(VmId vm, String name, HostId on, String error, Instant at) implements HaEvent {}

@@ -69,6 +69,8 @@ class SerializationRoundTripTest {
         new HaEvent.TakeoverFinished(A, B, 5, T),
         new HaEvent.VmRestartIssued(VM, "web-01", B, "HA-enabled, halted, home-pool matches", T),
         new HaEvent.VmRestarted(VM, "web-01", B, T),
+        new HaEvent.VmSettingInvalid(VM, "web-01", "XenCenter.CustomFields.ha-lizard-enabled", "yes",
+            "not acted on until it is true or false", T),
         new HaEvent.VmRestartFailed(VM, "web-01", B, "HOST_NOT_LIVE", T));
   }
 
