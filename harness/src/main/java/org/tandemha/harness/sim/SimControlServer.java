@@ -150,7 +150,18 @@ public final class SimControlServer implements AutoCloseable {
         switch (action) {
             case "power-switch" -> pool.setPowerSwitchWorking(uuid, bool(need(query, "working")));
             case "self-fence" -> pool.powerOff(uuid);
-            case "power-off" -> pool.powerOff(uuid);
+            case "power-off" -> {
+                // A BMC takes a moment to cut the power; the bench sets it (setPowerActionDelay).
+                Duration d = pool.powerActionDelay();
+                if (!d.isZero()) {
+                    try {
+                        Thread.sleep(d.toMillis());
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                pool.powerOff(uuid);
+            }
             case "power-on" -> pool.powerOn(uuid);
             case "restart-xapi" -> pool.restartXapi(uuid);
             case "hang" -> pool.hangXapi(uuid);

@@ -376,6 +376,17 @@ public final class SimPool implements AutoCloseable {
         }
     }
 
+    private volatile Duration powerActionDelay = Duration.ZERO;
+
+    /** How long the power switch takes to cut a host's power when asked over the control endpoint. */
+    public void setPowerActionDelay(Duration delay) {
+        powerActionDelay = delay;
+    }
+
+    public Duration powerActionDelay() {
+        return powerActionDelay;
+    }
+
     /** Called with the host's UUID whenever a host loses power (under the pool lock: be quick), e.g. to kill its node. */
     public void onPowerOff(java.util.function.Consumer<String> listener) {
         powerOffListeners.add(listener);
