@@ -19,14 +19,22 @@ public final class FencedNodeDowner {
 
   private FencedNodeDowner() {}
 
+  /** The cluster members (any incarnation, reachable or not) that run the node of {@code host}. */
+  static Set<Member> nodesOf(Cluster cluster, org.tandemha.protocol.HostId host) {
+    String role = QuorumActor.hostRole(host);
+    Set<Member> out = new HashSet<>();
+    cluster.state().getMembers().forEach(m -> {
+      if (m.getRoles().contains(role)) out.add(m);
+    });
+    return out;
+  }
+
   public static Behavior<DownFencedNode> create() {
     return Behaviors.setup(ctx -> Behaviors.receiveMessage(req -> {
       var cluster = Cluster.get(ctx.getSystem());
-      String role = QuorumActor.hostRole(req.host());
       Set<Member> unreachable = new HashSet<>();
       cluster.state().getUnreachable().forEach(unreachable::add);
-      cluster.state().getMembers().forEach(m -> {
-        if (!m.getRoles().contains(role)) return;
+      nodesOf(cluster, req.host()).forEach(m -> {
         if (unreachable.contains(m)) {
           ctx.getLog().warn("cluster: downing the node {} of host {} on request: {}", m.address(), req.host(),
               req.evidence());

@@ -281,13 +281,13 @@ public final class HostActor extends AbstractBehavior<HostActor.Command> {
     } else if (t.progress() instanceof TakeoverActor.Ended e) {
       if (e.fenced()) {
         guardian.tell(new PeerFenced(peer));   // again: the guardian reads the pool now, VMs are halted
-      } else if (peerIsMaster && e.reason().startsWith(TakeoverActor.NO_QUORUM)) {
+      } else if (peerIsMaster && e.noMajority()) {
         // HA-Lizard §3.4/3.7 without its bug: the winner that cannot fence the master for lack of quorum
         // suspends itself (journaled, self-fence once) and never promotes until cleared.
         phase = Phase.STANDING_BY;
         guardian.tell(new Suspend(e.reason()));
       } else {
-        if (!peerIsMaster && e.reason().contains("no quorum")) guardian.tell(new SlaveLostWithoutQuorum(peer, e.reason()));
+        if (!peerIsMaster && e.noMajority()) guardian.tell(new SlaveLostWithoutQuorum(peer, e.reason()));
         // Not fenced (the device failed, the gate refused, quorum was short): nothing of the peer moved.
         // HA-Lizard judges again every iteration; judge again while the peer stays unreachable, backing off.
         phase = Phase.WATCHING;

@@ -101,6 +101,7 @@ public final class RestartCoordinator extends AbstractBehavior<RestartCoordinato
     Instant now = clock.now();
     List<RestartOrder.Candidate> waiting = new ArrayList<>();
     Map<VmId, VmView> byId = new HashMap<>();
+    Map<VmId, String> why = new HashMap<>();
     for (VmView vm : pool.vms()) {
       if (vm.controlDomain() || vm.template() || vm.snapshot() || inFlight.containsKey(vm.id())) continue;
       // A read that began before this VM's last start ended may not show that start yet.
@@ -118,6 +119,7 @@ public final class RestartCoordinator extends AbstractBehavior<RestartCoordinato
       waiting.add(new RestartOrder.Candidate(vm.id(), vm.name(), RestartOrder.priorityClass(vm.otherConfig(),
           vm.order()), vm.order()));
       byId.put(vm.id(), vm);
+      why.put(vm.id(), v.reason());
     }
     if (waiting.isEmpty()) return this;
     if (!r.quorate()) {
@@ -140,7 +142,7 @@ public final class RestartCoordinator extends AbstractBehavior<RestartCoordinato
       }
       HostId host = where.host().get();
       inFlight.put(vm.id(), c.priorityClass());
-      String reason = VmPolicy.toRestart(ha, pool.pool(), vm).reason() + "; priority class " + c.priorityClass()
+      String reason = why.get(vm.id()) + "; priority class " + c.priorityClass()
           + "; on " + host + ": " + where.reason();
       getContext().getLog().info("vm {} ({}): restarting: {}", vm.name(), vm.id(), reason);
       recorder.record(new HaEvent.VmRestartIssued(vm.id(), vm.name(), host, reason, clock.now()), new Issued(vm, host),

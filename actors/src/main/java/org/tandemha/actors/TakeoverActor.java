@@ -46,7 +46,9 @@ public final class TakeoverActor extends AbstractBehavior<TakeoverActor.Command>
   /** What the parent hears: the peer confirmed off (leave it out of every choice from now), and the end. */
   public sealed interface Progress {}
   public record PeerOff(HostId lostMaster) implements Progress {}
-  public record Ended(HostId lostMaster, boolean fenced, boolean completed, String reason) implements Progress {}
+  /** @param noMajority it ended because this side has no quorum: a winner suspends, a master checks if it is alone */
+  public record Ended(HostId lostMaster, boolean fenced, boolean completed, String reason, boolean noMajority)
+      implements Progress {}
 
   private record QuorumKnown(QuorumVerdict verdict) implements Command {}
   private record ChannelsKnown(QuorumVerdict verdict, boolean xapi, boolean icmp) implements Command {}
@@ -60,7 +62,11 @@ public final class TakeoverActor extends AbstractBehavior<TakeoverActor.Command>
   private record PoolRead(PoolSnapshot pool, Throwable error) implements Command {}
   private record ResetJournaled(VmView vm) implements Command {}
   private record ResetDone(VmView vm, Throwable error) implements Command {}
-  private record Abort(String reason) implements Command {}
+  private record Abort(String reason, boolean noMajority) implements Command {
+    Abort(String reason) {
+      this(reason, false);
+    }
+  }
   private enum Delay implements Command { OVER }
   private record StartDelay(Duration delay) implements Command {}
   private record Recheck(boolean peerAnswers) implements Command {}
@@ -102,8 +108,8 @@ public final class TakeoverActor extends AbstractBehavior<TakeoverActor.Command>
   private static final int RECOVER_ATTEMPTS = 5;
   private static final Duration RECOVER_RETRY = Duration.ofSeconds(1);
   private int recoverAttempts;
-  /** How an abort for lack of quorum begins its reason: the parent suspends HA on it. */
-  public static final String NO_QUORUM = "no quorum: ";
+  /** How the reason of an abort for lack of quorum begins, in the journal. */
+  static final String NO_QUORUM = "no quorum: ";
   private final TimerScheduler<Command> timers;
   private final Lost kind;
   private final String peerAddress;
@@ -249,9 +255,9 @@ public final class TakeoverActor extends AbstractBehavior<TakeoverActor.Command>
             e -> new Abort("fence delay not journaled: " + e));
         return this;
       case SUSPEND:
-        return abort(new Abort(NO_QUORUM + d.reason()));
+        return abort(new Abort(NO_QUORUM + d.reason(), true));
       default:
-        return abort(new Abort("fencing gate refused: " + d.reason()));
+        return abort(new Abort("fencing gate refused: " + d.reason(), !c.verdict().quorate()));
     }
   }
 
@@ -344,12 +350,9 @@ public final class TakeoverActor extends AbstractBehavior<TakeoverActor.Command>
    */
   private void downLostNode() {
     var cluster = Cluster.get(getContext().getSystem());
-    String role = QuorumActor.hostRole(lost);
     java.util.Set<Address> nodes = new java.util.HashSet<>();
     lostNode.ifPresent(nodes::add);
-    cluster.state().getMembers().forEach(m -> {
-      if (m.getRoles().contains(role)) nodes.add(m.address());
-    });
+    FencedNodeDowner.nodesOf(cluster, lost).forEach(m -> nodes.add(m.address()));
     for (Address a : nodes) {
       getContext().getLog().info("takeover of {}: its node {} is fenced off: removing it from the cluster", lost, a);
       cluster.manager().tell(new Down(a));
@@ -438,14 +441,14 @@ public final class TakeoverActor extends AbstractBehavior<TakeoverActor.Command>
   private Behavior<Command> finished() {
     getContext().getLog().info("takeover of {}: finished, {} VM(s) reset; VM restarts follow the restart policy",
         lost, resets);
-    parent.tell(new Ended(lost, true, true, "takeover finished"));
+    parent.tell(new Ended(lost, true, true, "takeover finished", false));
     return Behaviors.stopped();
   }
 
   private Behavior<Command> abort(Abort a) {
     getContext().getLog().warn("takeover of {}: NOT completed: {}", lost, a.reason());
     recorder.record(new HaEvent.TakeoverRefused(lost, a.reason(), clock.now()), Step.FINISHED, e -> Step.FINISHED);
-    parent.tell(new Ended(lost, fenced, false, a.reason()));
+    parent.tell(new Ended(lost, fenced, false, a.reason(), a.noMajority()));
     return Behaviors.stopped();
   }
 

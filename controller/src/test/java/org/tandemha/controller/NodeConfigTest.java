@@ -33,6 +33,9 @@ class NodeConfigTest {
     assertEquals(Duration.ofMillis(500), c.settings().ha().xapiDelay());
     assertEquals("https", c.xapi().scheme());
     assertEquals(443, c.xapi().port());
+    assertEquals(new org.tandemha.protocol.FenceSettings(true, 2, true, "stop", false, Duration.ofSeconds(5)),
+        c.settings().fencing());
+    assertEquals(4, c.settings().restartConcurrency());
     // the override reaches the journal plugin through its substitution
     assertEquals("/srv/journal", c.raw().getString("tandem.journal.plugin.dir"));
   }
@@ -46,7 +49,14 @@ class NodeConfigTest {
         Arguments.of(GOOD + "tandem.ha.xapi-delay = soon", "xapi-delay"),
         Arguments.of(GOOD + "tandem.xapi.scheme = ftp", "scheme must be http or https"),
         Arguments.of(GOOD + "tandem.xapi.port = 70000", "port must be 1..65535"),
-        Arguments.of(GOOD + "tandem.ha.fence-timeout = 0s", "fence-timeout must be a positive duration"));
+        Arguments.of(GOOD + "tandem.ha.fence-timeout = 0s", "fence-timeout must be a positive duration"),
+        Arguments.of(GOOD + "tandem.ha.fence-enabled = yes", "tandem.ha.fence-enabled must be 0 or 1"),
+        Arguments.of(GOOD + "tandem.ha.fence-min-hosts = 0", "fence-min-hosts must be 1..64"),
+        Arguments.of(GOOD + "tandem.ha.fence-action = reset", "fence-action must be stop"),
+        Arguments.of(GOOD + "tandem.ha.fence-quorum-required = 2", "fence-quorum-required must be 0 or 1"),
+        Arguments.of(GOOD + "tandem.ha.fence-reboot-lone-host = true", "fence-reboot-lone-host must be 0 or 1"),
+        Arguments.of(GOOD + "tandem.ha.mgt-link-loss-tolerance = 0s", "mgt-link-loss-tolerance must be a positive duration"),
+        Arguments.of(GOOD + "tandem.ha.restart-concurrency = 0", "restart-concurrency must be 1..64"));
   }
 
   @ParameterizedTest(name = "{1}")

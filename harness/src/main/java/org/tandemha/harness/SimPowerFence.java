@@ -82,20 +82,12 @@ public final class SimPowerFence implements FencePort {
   }
 
   private PowerState send(HttpRequest.Builder request, HostId target) {
-    try {
-      HttpResponse<String> r = http.send(request.timeout(timeout).build(), HttpResponse.BodyHandlers.ofString());
-      String body = r.body().trim();
-      if (r.statusCode() != 200) throw new FenceDeviceError(device() + " answered HTTP " + r.statusCode() + ": " + body);
-      return switch (body) {
-        case "on" -> PowerState.ON;
-        case "off" -> PowerState.OFF;
-        default -> throw new FenceDeviceError(device() + " gave an unreadable power state for " + target + ": \"" + body + "\"");
-      };
-    } catch (IOException e) {
-      throw new FenceDeviceError(device() + " unreachable: " + e, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new FenceDeviceError(device() + ": interrupted", e);
-    }
+    String body = text(request).trim();
+    return switch (body) {
+      case "on" -> PowerState.ON;
+      case "off" -> PowerState.OFF;
+      default -> throw new FenceDeviceError(device() + " gave an unreadable power state for " + target + ": \"" + body + "\"");
+    };
   }
+
 }

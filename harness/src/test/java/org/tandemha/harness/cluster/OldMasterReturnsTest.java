@@ -29,8 +29,7 @@ class OldMasterReturnsTest {
       Instant t0 = Instant.now();
       p.cluster.powerLoss(XA);
       List<Vm> expected = haVmsOn(XA);
-      boolean back = SimCluster.await(Duration.ofSeconds(60), () -> expected.stream().allMatch(p::running)
-          && p.cluster.events(XB, "VmRestarted", t0).size() >= expected.size());
+      boolean back = SimCluster.await(Duration.ofSeconds(60), () -> p.restartedBy(XB, expected, t0));
       assertTrue(back, "takeover by xb did not complete; xb journal: " + p.types(XB, t0));
 
       Instant t1 = Instant.now();

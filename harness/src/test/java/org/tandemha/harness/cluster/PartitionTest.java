@@ -31,7 +31,7 @@ class PartitionTest {
       p.cluster.pool.partition(XA, XB);
       List<Vm> expected = haVmsOn(XB);
       boolean settled = SimCluster.await(Duration.ofSeconds(60), () -> !p.cluster.pool.isPoweredOn(XB)
-          && expected.stream().allMatch(p::running) && p.cluster.events(XA, "VmRestarted", t0).size() >= expected.size());
+          && p.restartedBy(XA, expected, t0));
       assertTrue(settled, "xa did not fence xb and restart its VMs; xa: " + p.types(XA, t0) + " xb: " + p.types(XB, t0));
       Thread.sleep(6000);   // longer than FENCE_DELAY_SLAVE: had xb survived, it would have acted by now
 

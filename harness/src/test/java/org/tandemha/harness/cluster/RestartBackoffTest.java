@@ -31,8 +31,7 @@ class RestartBackoffTest {
       Instant t0 = Instant.now();
       p.cluster.powerLoss(XB);
       List<Vm> expected = haVmsOn(XB);
-      boolean back = SimCluster.await(Duration.ofSeconds(60), () -> expected.stream().allMatch(p::running)
-          && p.cluster.events(XA, "VmRestarted", t0).size() >= expected.size());
+      boolean back = SimCluster.await(Duration.ofSeconds(60), () -> p.restartedBy(XA, expected, t0));
       assertTrue(back, "xb's VMs not back within 60 s; xa " + p.types(XA, t0));
       List<JournalTimeline.Entry> failed = p.cluster.events(XA, "VmRestartFailed", t0);
       assertTrue(failed.stream().anyMatch(e -> e.text("error").contains("SR_BACKEND_FAILURE")), failed.toString());

@@ -29,8 +29,7 @@ class SlavePowerLossTest {
       Instant t0 = Instant.now();
       p.cluster.powerLoss(XB);
       List<Vm> expected = haVmsOn(XB);
-      boolean back = SimCluster.await(Duration.ofSeconds(60), () -> expected.stream().allMatch(p::running)
-          && p.cluster.events(XA, "VmRestarted", t0).size() >= expected.size());
+      boolean back = SimCluster.await(Duration.ofSeconds(60), () -> p.restartedBy(XA, expected, t0));
       assertTrue(back, "xb's HA VMs not running again on xa within 60 s; xa journal: " + p.types(XA, t0));
       Thread.sleep(3000);   // a few more rounds: nothing else starts, nothing starts twice
 

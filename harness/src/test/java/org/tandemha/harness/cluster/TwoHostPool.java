@@ -111,6 +111,11 @@ final class TwoHostPool implements AutoCloseable {
     return VMS.stream().filter(v -> v.ha() && v.host().equals(host)).toList();
   }
 
+  /** Every one of {@code vms} runs, and the survivor journaled at least that many restarts since {@code since}. */
+  boolean restartedBy(String survivor, List<Vm> vms, Instant since) {
+    return vms.stream().allMatch(this::running) && cluster.events(survivor, "VmRestarted", since).size() >= vms.size();
+  }
+
   boolean running(Vm v) {
     return "Running".equals(cluster.pool.vmPowerState(v.uuid()));
   }

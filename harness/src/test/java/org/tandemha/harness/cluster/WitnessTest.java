@@ -30,8 +30,7 @@ class WitnessTest {
       Instant t0 = Instant.now();
       p.cluster.powerLoss(XA);
       List<Vm> expected = haVmsOn(XA);
-      boolean back = SimCluster.await(Duration.ofSeconds(60), () -> expected.stream().allMatch(p::running)
-          && p.cluster.events(XB, "VmRestarted", t0).size() >= expected.size());
+      boolean back = SimCluster.await(Duration.ofSeconds(60), () -> p.restartedBy(XB, expected, t0));
       assertTrue(back, "takeover by xb did not complete; xb journal: " + p.types(XB, t0));
 
       JournalTimeline.Entry quorum = p.cluster.events(XB, "QuorumEvaluated", t0).get(0);

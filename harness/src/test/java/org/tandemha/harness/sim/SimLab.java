@@ -84,6 +84,11 @@ final class SimLab implements AutoCloseable {
         return c;
     }
 
+    /** Logs in on a host that is becoming master (xapi restarting after the emergency transition): retried up to 10 s. */
+    Connection awaitLogin(String hostUuid) throws Exception {
+        return SimFixtures.await(java.time.Duration.ofSeconds(10), () -> login(hostUuid));
+    }
+
     Connection localLogin(String hostUuid) throws Exception {
         Connection c = connect(hostUuid);
         Session.slaveLocalLoginWithPassword(c, SimFixtures.USER, SimFixtures.PASSWORD);

@@ -33,10 +33,6 @@ class SimPoolFailoverTest {
         if (lab != null) lab.close();
     }
 
-    private Connection awaitLogin(String hostUuid) throws Exception {
-        return SimFixtures.await(Duration.ofSeconds(10), () -> lab.login(hostUuid));
-    }
-
     @Test
     void slaveOfADeadMasterRedirectsLoginsAndBlocksDbCalls() throws Exception {
         lab = SimLab.start();
@@ -113,7 +109,7 @@ class SimPoolFailoverTest {
 
         Connection localB = lab.localLogin(HOST_B);
         Pool.emergencyTransitionToMaster(localB);
-        Connection c = awaitLogin(HOST_B);
+        Connection c = lab.awaitLogin(HOST_B);
         assertEquals(HOST_B, lab.pool.masterUuid());
         assertEquals(Types.VmPowerState.RUNNING, VM.getByUuid(c, VM_ON_C).getPowerState(c));
         assertEquals(Map.of("tandem.epoch", "1"), Pool.getAll(c).iterator().next().getOtherConfig(c));
@@ -139,7 +135,7 @@ class SimPoolFailoverTest {
         lab.pool.pushDbBackupNow();
         lab.pool.powerOff(HOST_A);
         Pool.emergencyTransitionToMaster(lab.localLogin(HOST_B));
-        Connection c = awaitLogin(HOST_B);
+        Connection c = lab.awaitLogin(HOST_B);
         assertEquals(Types.VmPowerState.HALTED, VM.getByUuid(c, VM_ON_C).getPowerState(c));
     }
 
@@ -148,7 +144,7 @@ class SimPoolFailoverTest {
         lab = SimLab.start();
         lab.pool.powerOff(HOST_A);
         Pool.emergencyTransitionToMaster(lab.localLogin(HOST_B));
-        Connection c = awaitLogin(HOST_B);
+        Connection c = lab.awaitLogin(HOST_B);
         // The new master's GC marks the silent old master dead after host_assumed_dead_interval.
         lab.pool.setHostAssumedDeadInterval(Duration.ofMillis(300));
         SimFixtures.await(Duration.ofSeconds(5), () -> {

@@ -8,7 +8,6 @@ import com.xensource.xenapi.Connection;
 import com.xensource.xenapi.Host;
 import com.xensource.xenapi.Pool;
 import com.xensource.xenapi.VM;
-import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
@@ -27,16 +26,12 @@ class SimSafetyRecordTest {
         if (lab != null) lab.close();
     }
 
-    private Connection awaitLogin(String hostUuid) throws Exception {
-        return SimFixtures.await(Duration.ofSeconds(10), () -> lab.login(hostUuid));
-    }
-
     @Test
     void aFencedTakeoverKeepsTheRecordClean() throws Exception {
         lab = SimLab.start();
         lab.pool.powerOff(HOST_A);
         Pool.emergencyTransitionToMaster(lab.localLogin(HOST_B));
-        Connection c = awaitLogin(HOST_B);
+        Connection c = lab.awaitLogin(HOST_B);
         VM vm = VM.getByUuid(c, VM_ON_A);
         vm.powerStateReset(c);
         vm.startOn(c, Host.getByUuid(c, HOST_B), false, false);
@@ -49,7 +44,7 @@ class SimSafetyRecordTest {
         lab = SimLab.start();
         lab.pool.partition(HOST_A, HOST_B);
         Pool.emergencyTransitionToMaster(lab.localLogin(HOST_B));
-        Connection c = awaitLogin(HOST_B);
+        Connection c = lab.awaitLogin(HOST_B);
         VM vm = VM.getByUuid(c, VM_ON_A);
         vm.powerStateReset(c);   // A cannot be contacted, so xapi believes it dead: a DB-only reset
         vm.startOn(c, Host.getByUuid(c, HOST_B), false, false);
