@@ -65,6 +65,8 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
   private record ArmingRecorded(boolean armed) implements Command {}
   private record QuorumStanding(boolean quorate) implements Command {}
   private record MasterEnabled(Throwable error) implements Command {}
+  private record ReEnableIssued(HostId host) implements Command {}
+  private record ReEnabled(HostId host, Throwable error) implements Command {}
   private record AloneWithoutQuorum(HostId slave, String reason) implements Command {}
   private record LoneRebootNotJournaled(Throwable error) implements Command {}
   private record LoneRebootCleared(Throwable error) implements Command {}
@@ -90,6 +92,9 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
   private final ActorRef<AutopromoteActor.Command> autopromote;
   private final ActorRef<IsolationActor.Command> isolation;
   private final ActorRef<RestartCoordinator.Command> restarts;
+  private final ActorRef<VappCoordinator.Command> vapps;
+  private final ActorRef<DuplicateDomainActor.Command> duplicates;
+  private final Set<HostId> reEnabling = new HashSet<>();
   private final TakeoverActor.Ports takeoverPorts;
   private final TakeoverActor.Peers takeoverPeers;
   private final Map<HostId, ActorRef<HostActor.Command>> hosts = new HashMap<>();
@@ -136,6 +141,10 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
     ActorRef<Command> selfRef = ctx.getSelf();
     this.restarts = ctx.spawn(supervised(RestartCoordinator.create(self, settings.ha(), settings.restartConcurrency(),
         ports.xapi(), journal, ports.clock(), blockingIo, () -> selfRef.tell(Tick.POLL))), "restarts");
+    this.vapps = ctx.spawn(supervised(VappCoordinator.create(settings.ha(), settings.restartConcurrency(), ports.xapi(),
+        journal, ports.clock(), blockingIo, () -> selfRef.tell(Tick.POLL))), "vapps");
+    this.duplicates = ctx.spawn(supervised(DuplicateDomainActor.create(self, ports.domains(), journal, ports.clock(),
+        blockingIo)), "duplicates");
     this.isolation = ctx.spawn(supervised(IsolationActor.create(self, settings.fencing().mgtLinkLossTolerance(), quorum,
         journal, ports.domains(), ports.clock(), blockingIo,
         ctx.messageAdapter(Boolean.class, QuorumStanding::new))), "isolation");
@@ -224,6 +233,16 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
         })
         .onMessage(MemberJoined.class, this::onMemberJoined)
         .onMessage(AloneWithoutQuorum.class, this::onAlone)
+        .onMessage(ReEnableIssued.class, r -> {
+          getContext().pipeToSelf(CompletableFuture.runAsync(() -> ports.xapi().reEnableDeclaredDead(r.host()),
+              blockingIo), (ok, error) -> new ReEnabled(r.host(), error));
+          return this;
+        })
+        .onMessage(ReEnabled.class, r -> {
+          reEnabling.remove(r.host());
+          if (r.error() != null) getContext().getLog().warn("host {}: not enabled again: {}", r.host(), r.error().toString());
+          return this;
+        })
         .onMessage(MasterEnabled.class, m -> {
           enabling = false;
           if (m.error() != null) getContext().getLog().error("maintenance: host.enable failed: {}", m.error().toString());
@@ -349,6 +368,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
           pool.hosts().size(), standDown));
     }
     clearLoneRebootIfNotAlone(pool);
+    if (haEnabled) duplicates.tell(new DuplicateDomainActor.Observed(pool));
     if (selfIsMaster) {
       if (haEnabled) reEnableIfInMaintenance(pool);
       tagHosts(pool);
@@ -358,7 +378,9 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
           if (vm.controlDomain() || vm.template() || vm.snapshot()) continue;
           vmActor(vm).tell(new VmActor.Observed(vm, pool.pool(), true, pool.at()));
         }
-        restarts.tell(new RestartCoordinator.Round(pool, quorate, Set.copyOf(fenced)));
+        reEnableDeclaredDead(pool);
+        if (settings.ha().vappMode()) vapps.tell(new VappCoordinator.Round(pool, quorate, Set.copyOf(fenced)));
+        else restarts.tell(new RestartCoordinator.Round(pool, quorate, Set.copyOf(fenced)));
       }
     } else {
       noteWinnerSeen(pool);
@@ -378,6 +400,24 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
         + "enabling it again, as HA-Lizard does");
     getContext().pipeToSelf(CompletableFuture.runAsync(() -> ports.xapi().enableHost(settings.self()), blockingIo),
         (ok, error) -> new MasterEnabled(error));
+  }
+
+  /**
+   * A host Tandem declared dead (OP_MODE 1, so XAPI would not place vApp members on it) is enabled again once
+   * its node is back in the cluster and XAPI sees it live — journaled first.
+   */
+  private void reEnableDeclaredDead(PoolSnapshot pool) {
+    for (HostView h : pool.hosts()) {
+      if (h.enabled() || !h.live() || !h.otherConfig().containsKey(XapiPort.DECLARED_DEAD_KEY)) continue;
+      if (!nodesUp.contains(h.id()) || unreachable.contains(h.id()) || fenced.contains(h.id())) continue;
+      if (!reEnabling.add(h.id())) continue;
+      String reason = "declared dead at " + h.otherConfig().get(XapiPort.DECLARED_DEAD_KEY)
+          + "; its node rejoined and XAPI sees it live";
+      getContext().getLog().info("host {}: enabling again: {}", h.name(), reason);
+      getContext().ask(akka.Done.class, journal, Duration.ofSeconds(5),
+          replyTo -> new HaJournal.Record(new HaEvent.HostReEnabled(h.id(), reason, ports.clock().now()), replyTo),
+          (done, e) -> e == null ? new ReEnableIssued(h.id()) : new ReEnabled(h.id(), e));
+    }
   }
 
   /**

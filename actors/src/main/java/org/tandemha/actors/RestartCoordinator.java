@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.tandemha.actors.decide.HostChoice;
 import org.tandemha.actors.decide.RestartOrder;
+import org.tandemha.actors.decide.VdiRelease;
 import org.tandemha.actors.decide.VmPolicy;
 import org.tandemha.actors.port.Clock;
 import org.tandemha.actors.port.XapiFailure;
@@ -43,6 +44,9 @@ public final class RestartCoordinator extends AbstractBehavior<RestartCoordinato
   private record Issued(VmView vm, HostId host) implements Command {}
   private record NotIssued(VmId vm, Throwable error) implements Command {}
   private record StartEnded(VmView vm, HostId host, Throwable error) implements Command {}
+  private record AttachmentsRead(VmView vm, HostId host, List<XapiPort.VdiAttachment> found, Throwable error)
+      implements Command {}
+  private record ReleaseIssued(VmView vm, HostId host, List<XapiPort.VdiAttachment> release) implements Command {}
   private enum Noted implements Command { INSTANCE }
 
   public static Behavior<Command> create(HostId self, HaSettings ha, int limit, XapiPort xapi,
@@ -66,6 +70,8 @@ public final class RestartCoordinator extends AbstractBehavior<RestartCoordinato
   private final Map<VmId, Instant> notBefore = new HashMap<>();
   private final Map<VmId, Instant> lastEnded = new HashMap<>();
   private final Map<VmId, String> lastNote = new HashMap<>();
+  private final Set<VmId> vdiRetried = new HashSet<>();
+  private Set<HostId> lastFenced = Set.of();
   private boolean noQuorumNoted;
   private final Set<String> reportedInvalid = new HashSet<>();
 
@@ -92,12 +98,15 @@ public final class RestartCoordinator extends AbstractBehavior<RestartCoordinato
           return this;
         })
         .onMessage(StartEnded.class, this::onStartEnded)
+        .onMessage(AttachmentsRead.class, this::onAttachmentsRead)
+        .onMessage(ReleaseIssued.class, this::release)
         .onMessageEquals(Noted.INSTANCE, () -> this)
         .build();
   }
 
   private Behavior<Command> onRound(Round r) {
     PoolSnapshot pool = r.pool();
+    lastFenced = r.fenced();
     Instant now = clock.now();
     List<RestartOrder.Candidate> waiting = new ArrayList<>();
     Map<VmId, VmView> byId = new HashMap<>();
@@ -159,6 +168,15 @@ public final class RestartCoordinator extends AbstractBehavior<RestartCoordinato
 
   private Behavior<Command> onStartEnded(StartEnded s) {
     VmView vm = s.vm();
+    if (s.error() != null && (s.error().getCause() != null ? s.error().getCause() : s.error()) instanceof XapiFailure f
+        && HostChoice.vdiInUse(f.code()) && vdiRetried.add(vm.id())) {
+      // HA-Lizard's SR_BACKEND_FAILURE_46 step: release what a dead host left attached, retry once (still in flight).
+      getContext().getLog().warn("vm {} ({}): start on {} failed ({}): reading its disks' attachments", vm.name(),
+          vm.id(), s.host(), f.code());
+      getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> xapi.vdiAttachments(vm.id()), blockingIo),
+          (found, error) -> new AttachmentsRead(vm, s.host(), found, error));
+      return this;
+    }
     inFlight.remove(vm.id());
     lastEnded.put(vm.id(), clock.now());
     if (s.error() == null) {
@@ -180,12 +198,46 @@ public final class RestartCoordinator extends AbstractBehavior<RestartCoordinato
     return this;
   }
 
+  private Behavior<Command> onAttachmentsRead(AttachmentsRead a) {
+    VmView vm = a.vm();
+    if (a.error() != null) {
+      return onStartEnded(new StartEnded(vm, a.host(), a.error()));
+    }
+    VdiRelease.Decision d = VdiRelease.decide(a.found(), lastFenced, a.host());
+    if (!d.retry()) {
+      return onStartEnded(new StartEnded(vm, a.host(), new XapiFailure("VM.start_on", "SR_BACKEND_FAILURE_46",
+          List.of(d.reason()))));
+    }
+    if (d.release().isEmpty()) {
+      getContext().getLog().info("vm {} ({}): {}", vm.name(), vm.id(), d.reason());
+      return start(new Issued(vm, a.host()));
+    }
+    List<String> what = d.release().stream().map(x -> x.vdiUuid() + " from "
+        + x.host().map(HostId::toString).orElse("a host the pool forgot")).toList();
+    getContext().getLog().warn("vm {} ({}): releasing {}: {}", vm.name(), vm.id(), what, d.reason());
+    recorder.record(new HaEvent.VdiReleased(vm.id(), vm.name(), String.join(", ", what),
+            d.release().stream().map(x -> x.host().map(HostId::uuid).orElse("unknown")).distinct()
+                .reduce((x, y) -> x + "," + y).orElse(""), d.reason(), clock.now()),
+        new ReleaseIssued(vm, a.host(), d.release()),
+        e -> new StartEnded(vm, a.host(), new IllegalStateException("VDI release not journaled: " + e)));
+    return this;
+  }
+
+  private Behavior<Command> release(ReleaseIssued r) {
+    getContext().pipeToSelf(CompletableFuture.runAsync(() -> {
+      for (XapiPort.VdiAttachment x : r.release()) xapi.releaseVdi(x.vdiUuid(), x.smConfigKey());
+      xapi.startOn(r.vm().id(), r.host());
+    }, blockingIo), (ok, error) -> new StartEnded(r.vm(), r.host(), error));
+    return this;
+  }
+
   /** Every eligible host failed this VM (or none is eligible): wait, doubling, capped; then a new round. */
   private void backOff(VmView vm, String why) {
     int n = rounds.merge(vm.id(), 1, Integer::sum);
     Duration wait = HostChoice.backoff(n);
     notBefore.put(vm.id(), clock.now().plus(wait));
     failedOn.remove(vm.id());
+    vdiRetried.remove(vm.id());
     String reason = "gave up for now (" + why + "); round " + n + ", next try in " + wait.toSeconds() + " s";
     getContext().getLog().warn("vm {} ({}): {}", vm.name(), vm.id(), reason);
     recorder.record(new HaEvent.VmRestartFailed(vm.id(), vm.name(), self, reason, clock.now()), Noted.INSTANCE,
@@ -216,6 +268,7 @@ public final class RestartCoordinator extends AbstractBehavior<RestartCoordinato
   }
 
   private void forget(VmId vm) {
+    vdiRetried.remove(vm);
     failedOn.remove(vm);
     rounds.remove(vm);
     notBefore.remove(vm);

@@ -81,9 +81,30 @@ public record NodeConfig(Config raw, NodeSettings settings, SdkXapiAdapter.Endpo
     List<String> ips = Arrays.stream(ha.getString("fence-heuristics-ips").split(":"))
         .map(String::trim).filter(s -> !s.isEmpty()).toList();
     HaSettings settings = new HaSettings(flag(ha, "global-vm-ha"), ha.getString("xc-field-name"), xapiCount,
-        xapiDelay, ips, flag(ha, "fence-use-ip-heuristics"), nonNegative(ha, "fence-delay-slave"));
+        xapiDelay, ips, flag(ha, "fence-use-ip-heuristics"), nonNegative(ha, "fence-delay-slave"), opMode(ha),
+        disabledVapps(ha));
     return new NodeSettings(new HostId(uuid), settings, positive(ha, "monitor-delay"), positive(ha, "fence-timeout"),
         positive(ha, "promote-wait"), positive(c.getConfig("tandem.xapi"), "event-wait"), witnesses(c), fencing(ha), restartConcurrency(ha));
+  }
+
+  private static int opMode(Config ha) {
+    String v = ha.getString("op-mode").trim();
+    if (v.equals("1") || v.equals("2")) return Integer.parseInt(v);
+    throw new Invalid("tandem.ha.op-mode must be 1 (vApps) or 2 (VMs), got \"" + v + "\"");
+  }
+
+  /** DISABLED_VAPPS: ":"-separated vApp UUIDs, each checked, so a typo is named rather than silently managed. */
+  private static java.util.Set<String> disabledVapps(Config ha) {
+    java.util.Set<String> out = new java.util.LinkedHashSet<>();
+    for (String u : ha.getString("disabled-vapps").split(":")) {
+      String t = u.trim().toLowerCase(java.util.Locale.ROOT);
+      if (t.isEmpty()) continue;
+      if (!t.matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")) {
+        throw new Invalid("tandem.ha.disabled-vapps: \"" + u.trim() + "\" is not a vApp UUID (see `xe appliance-list`)");
+      }
+      out.add(t);
+    }
+    return out;
   }
 
   private static int restartConcurrency(Config ha) {

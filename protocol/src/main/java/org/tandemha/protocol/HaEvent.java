@@ -79,11 +79,34 @@ public sealed interface HaEvent extends JsonSerializable {
   record StorageTakenOver(HostId lostMaster, String storage, Instant at) implements HaEvent {}
   record TakeoverFinished(HostId lostMaster, HostId newMaster, int vmsReset, Instant at) implements HaEvent {}
 
-  /** Written before VM.start_on. */
   /** A VM's HA setting cannot be read (e.g. the XenCenter field neither true nor false): reported, never acted on. */
   record VmSettingInvalid(VmId vm, String name, String setting, String value, String consequence, Instant at)
       implements HaEvent {}
+  /** Written before VM.start_on. */
   record VmRestartIssued(VmId vm, String name, HostId on, String reason, Instant at) implements HaEvent {}
   record VmRestarted(VmId vm, String name, HostId on, Instant at) implements HaEvent {}
   record VmRestartFailed(VmId vm, String name, HostId on, String error, Instant at) implements HaEvent {}
+
+  /**
+   * Written before a VDI's attachment to a fenced host is cleared (its sm_config {@code host_<ref>} key, what
+   * {@code resetvdis.py} clears): the start of {@code vm} failed with a VDI-in-use error.
+   */
+  record VdiReleased(VmId vm, String name, String vdi, String heldBy, String reason, Instant at) implements HaEvent {}
+
+  /** OP_MODE 1: written before VM_appliance.start of a vApp with halted members. */
+  record VappStartIssued(String vapp, String name, String reason, Instant at) implements HaEvent {}
+  record VappStarted(String vapp, String name, Instant at) implements HaEvent {}
+  record VappStartFailed(String vapp, String name, String error, Instant at) implements HaEvent {}
+
+  /** Written before host.declare_dead of a host whose fence confirmed it off (XAPI then never places VMs on it). */
+  record HostDeclaredDead(HostId host, String reason, Instant at) implements HaEvent {}
+  /** A host Tandem declared dead is back (its node rejoined): enabled again in XAPI. */
+  record HostReEnabled(HostId host, String reason, Instant at) implements HaEvent {}
+
+  /**
+   * Issue #5 item 6: written before this host's own copy of a VM is destroyed — its domain ran here while XAPI
+   * showed the VM resident on {@code residentOn}, with no operation in progress, on two reads in a row.
+   */
+  record DuplicateDomainDestroyed(VmId vm, String name, HostId host, HostId residentOn, String evidence, Instant at)
+      implements HaEvent {}
 }

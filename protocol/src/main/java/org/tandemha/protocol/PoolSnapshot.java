@@ -11,10 +11,25 @@ import java.util.Optional;
  *
  * @param nativeHaEnabled XenServer's own HA (pool.ha_enabled) is on: then xhad owns failover and Tandem
  *                        must not act
+ * @param appliances      the pool's vApps (VM_appliance), members named by each VM's {@code appliance}
  */
 public record PoolSnapshot(PoolId pool, HostId master, Map<String, String> poolOtherConfig,
-                           List<HostView> hosts, List<VmView> vms, Instant at, boolean nativeHaEnabled)
+                           List<HostView> hosts, List<VmView> vms, Instant at, boolean nativeHaEnabled,
+                           List<Appliance> appliances)
     implements CborSerializable {
+  /** One vApp as XAPI reports it. */
+  public record Appliance(String uuid, String name) implements CborSerializable {
+    public Appliance {
+      Objects.requireNonNull(uuid, "uuid");
+      Objects.requireNonNull(name, "name");
+    }
+  }
+
+  public PoolSnapshot(PoolId pool, HostId master, Map<String, String> poolOtherConfig, List<HostView> hosts,
+                      List<VmView> vms, Instant at, boolean nativeHaEnabled) {
+    this(pool, master, poolOtherConfig, hosts, vms, at, nativeHaEnabled, List.of());
+  }
+
   public PoolSnapshot(PoolId pool, HostId master, Map<String, String> poolOtherConfig, List<HostView> hosts,
                       List<VmView> vms, Instant at) {
     this(pool, master, poolOtherConfig, hosts, vms, at, false);
@@ -27,6 +42,12 @@ public record PoolSnapshot(PoolId pool, HostId master, Map<String, String> poolO
     poolOtherConfig = Map.copyOf(poolOtherConfig);
     hosts = List.copyOf(hosts);
     vms = List.copyOf(vms);
+    appliances = List.copyOf(appliances);
+  }
+
+  /** The members of one vApp. */
+  public List<VmView> members(String applianceUuid) {
+    return vms.stream().filter(v -> v.appliance().filter(applianceUuid::equals).isPresent()).toList();
   }
   public Optional<HostView> host(HostId id) { return hosts.stream().filter(h -> h.id().equals(id)).findFirst(); }
   public Optional<VmView> vm(VmId id) { return vms.stream().filter(v -> v.id().equals(id)).findFirst(); }

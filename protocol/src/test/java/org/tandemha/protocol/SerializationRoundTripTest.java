@@ -71,7 +71,14 @@ class SerializationRoundTripTest {
         new HaEvent.VmRestarted(VM, "web-01", B, T),
         new HaEvent.VmSettingInvalid(VM, "web-01", "XenCenter.CustomFields.ha-lizard-enabled", "yes",
             "not acted on until it is true or false", T),
-        new HaEvent.VmRestartFailed(VM, "web-01", B, "HOST_NOT_LIVE", T));
+        new HaEvent.VmRestartFailed(VM, "web-01", B, "HOST_NOT_LIVE", T),
+        new HaEvent.VdiReleased(VM, "web-01", "0a1b from " + A, A.uuid(), "held by a host confirmed off", T),
+        new HaEvent.VappStartIssued("0a1b2c3d-0000-4000-8000-000000000001", "shop", "2 of 3 member(s) halted", T),
+        new HaEvent.VappStarted("0a1b2c3d-0000-4000-8000-000000000001", "shop", T),
+        new HaEvent.VappStartFailed("0a1b2c3d-0000-4000-8000-000000000001", "shop", "OPERATION_PARTIALLY_FAILED", T),
+        new HaEvent.HostDeclaredDead(A, "fence confirmed it off", T),
+        new HaEvent.HostReEnabled(A, "its node rejoined", T),
+        new HaEvent.DuplicateDomainDestroyed(VM, "web-01", A, B, "resident on B for 2.0 s", T));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -42,6 +42,32 @@ public interface XapiPort {
 
   void startOn(VmId vm, HostId host);
 
+  /** {@code VM_appliance.start(vapp, false)}: XAPI starts the halted members in its order, with their delays. */
+  void startAppliance(String applianceUuid);
+
+  /**
+   * {@code host.declare_dead}, after the other-config mark {@value #DECLARED_DEAD_KEY} that tells a later master
+   * to enable the host again when it is back. Only for a host a fence confirmed off.
+   */
+  void declareDead(HostId host);
+
+  /** Host other-config key: "Tandem declared this host dead at …" (ISO time); removed when it is enabled again. */
+  String DECLARED_DEAD_KEY = "tandem_declared_dead";
+
+  /** Enables a host Tandem declared dead and removes its {@value #DECLARED_DEAD_KEY} mark. */
+  void reEnableDeclaredDead(HostId host);
+
+  /**
+   * The attachments of a VM's disks (VBD type Disk, not empty) as their VDIs' sm_config records them:
+   * {@code host_<host ref>} keys. {@code host} is empty when the ref names no host of the pool.
+   */
+  List<VdiAttachment> vdiAttachments(VmId vm);
+
+  record VdiAttachment(String vdiUuid, String smConfigKey, java.util.Optional<HostId> host) {}
+
+  /** Removes one attachment key from a VDI's sm_config (what {@code resetvdis.py single} does). */
+  void releaseVdi(String vdiUuid, String smConfigKey);
+
   /**
    * Waits up to {@code timeout} for a change of a pool, host or VM after {@code token} (XAPI event.from).
    * An empty token starts over: its batch holds every object, so the caller reads the whole pool again.

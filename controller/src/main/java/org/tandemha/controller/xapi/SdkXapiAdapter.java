@@ -7,8 +7,12 @@ import com.xensource.xenapi.Host;
 import com.xensource.xenapi.HostMetrics;
 import com.xensource.xenapi.Pool;
 import com.xensource.xenapi.Session;
+import com.xensource.xenapi.Task;
 import com.xensource.xenapi.Types;
+import com.xensource.xenapi.VBD;
+import com.xensource.xenapi.VDI;
 import com.xensource.xenapi.VM;
+import com.xensource.xenapi.VMAppliance;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -86,6 +90,12 @@ public final class SdkXapiAdapter implements XapiPort {
         hosts.add(new HostView(id, nz(h.nameLabel), nz(h.address), Boolean.TRUE.equals(h.enabled), live,
             h.otherConfig == null ? Map.of() : h.otherConfig, free));
       }
+      Map<String, String> applianceUuids = new HashMap<>();
+      List<PoolSnapshot.Appliance> appliances = new ArrayList<>();
+      for (Map.Entry<VMAppliance, VMAppliance.Record> e : VMAppliance.getAllRecords(c).entrySet()) {
+        applianceUuids.put(e.getKey().toWireString(), e.getValue().uuid);
+        appliances.add(new PoolSnapshot.Appliance(e.getValue().uuid, nz(e.getValue().nameLabel)));
+      }
       List<VmView> vms = new ArrayList<>();
       for (VM.Record v : VM.getAllRecords(c).values()) {
         Optional<HostId> on = v.residentOn == null || v.residentOn.isNull() ? Optional.empty()
@@ -95,12 +105,15 @@ public final class SdkXapiAdapter implements XapiPort {
             Boolean.TRUE.equals(v.isASnapshot), v.order == null ? 0 : v.order,
             v.otherConfig == null ? Map.of() : v.otherConfig,
             v.affinity == null || v.affinity.isNull() ? Optional.empty()
-                : Optional.ofNullable(hostIds.get(v.affinity.toWireString()))));
+                : Optional.ofNullable(hostIds.get(v.affinity.toWireString())),
+            v.appliance == null || v.appliance.isNull() ? Optional.empty()
+                : Optional.ofNullable(applianceUuids.get(v.appliance.toWireString())),
+            v.currentOperations != null && !v.currentOperations.isEmpty()));
       }
       HostId masterId = hostIds.get(pr.master.toWireString());
       if (masterId == null) throw new XapiFailure("pool.get_record", "INCONSISTENT_REPLY", List.of("master not in host list"));
       return new PoolSnapshot(new PoolId(pr.uuid), masterId, pr.otherConfig == null ? Map.of() : pr.otherConfig,
-          hosts, vms, began, Boolean.TRUE.equals(pr.haEnabled));
+          hosts, vms, began, Boolean.TRUE.equals(pr.haEnabled), appliances);
     });
   }
 
@@ -209,9 +222,113 @@ public final class SdkXapiAdapter implements XapiPort {
     });
   }
 
+  /**
+   * How long a VM or vApp start may run. xapi replies to VM.start only after the domain is built and its
+   * start_delay slept, and to VM_appliance.start after every group: far beyond one call's bound, so starts run
+   * as Async tasks polled with short calls, each bounded as usual.
+   */
+  static final Duration START_TIMEOUT = Duration.ofMinutes(15);
+  private static final Duration TASK_POLL = Duration.ofMillis(100);
+
   @Override public void startOn(VmId vm, HostId host) {
-    withMaster("VM.start_on", c -> {
-      VM.getByUuid(c, vm.uuid()).startOn(c, Host.getByUuid(c, host.uuid()), false, false);
+    Task task = withMaster("Async.VM.start_on", c ->
+        VM.getByUuid(c, vm.uuid()).startOnAsync(c, Host.getByUuid(c, host.uuid()), false, false));
+    awaitTask("VM.start_on", task);
+  }
+
+  /**
+   * Waits for an Async call's task: success returns, failure becomes the XapiFailure xapi would have replied,
+   * and a task still pending after {@link #START_TIMEOUT} is cancelled and reported unreachable.
+   */
+  private void awaitTask(String call, Task task) {
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    while (true) {
+      Types.TaskStatusType status = withMaster("task.get_status", task::getStatus);
+      if (status == Types.TaskStatusType.SUCCESS) {
+        forgetTask(task);
+        return;
+      }
+      if (status == Types.TaskStatusType.FAILURE || status == Types.TaskStatusType.CANCELLED) {
+        List<String> info = new ArrayList<>(withMaster("task.get_error_info", task::getErrorInfo));
+        forgetTask(task);
+        if (info.isEmpty()) info.add(status == Types.TaskStatusType.CANCELLED ? "TASK_CANCELLED" : "UNKNOWN_ERROR");
+        throw new XapiFailure(call, info.get(0), info.subList(1, info.size()));
+      }
+      if (System.nanoTime() > deadline) {
+        try { withMaster("task.cancel", c -> { task.cancel(c); return null; }); } catch (RuntimeException ignored) {
+          // It may have ended meanwhile; either way the caller is told it did not finish in time.
+        }
+        throw new XapiUnreachable(masterAddress + " (" + call + " still running after " + START_TIMEOUT + ")",
+            new java.util.concurrent.TimeoutException(call));
+      }
+      try {
+        Thread.sleep(TASK_POLL.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new XapiUnreachable(masterAddress + " (" + call + ")", e);
+      }
+    }
+  }
+
+  private void forgetTask(Task task) {
+    try {
+      withMaster("task.destroy", c -> { task.destroy(c); return null; });
+    } catch (RuntimeException e) {
+      log.debug("xapi: task not destroyed (xapi removes finished tasks itself): {}", e.toString());
+    }
+  }
+
+  @Override public void startAppliance(String applianceUuid) {
+    Task task = withMaster("Async.VM_appliance.start", c -> VMAppliance.getByUuid(c, applianceUuid).startAsync(c, false));
+    awaitTask("VM_appliance.start", task);
+  }
+
+  @Override public void declareDead(HostId host) {
+    withMaster("host.declare_dead", c -> {
+      Host h = Host.getByUuid(c, host.uuid());
+      h.removeFromOtherConfig(c, DECLARED_DEAD_KEY);
+      h.addToOtherConfig(c, DECLARED_DEAD_KEY, clock.now().toString());
+      h.declareDead(c);
+      return null;
+    });
+  }
+
+  @Override public void reEnableDeclaredDead(HostId host) {
+    withMaster("host.enable", c -> {
+      Host h = Host.getByUuid(c, host.uuid());
+      h.enable(c);
+      h.removeFromOtherConfig(c, DECLARED_DEAD_KEY);
+      return null;
+    });
+  }
+
+  @Override public List<VdiAttachment> vdiAttachments(VmId vm) {
+    return withMaster("VDI attachments", c -> {
+      List<VdiAttachment> out = new ArrayList<>();
+      for (VBD vbd : VM.getByUuid(c, vm.uuid()).getVBDs(c)) {
+        if (vbd.getType(c) != Types.VbdType.DISK || Boolean.TRUE.equals(vbd.getEmpty(c))) continue;
+        VDI vdi = vbd.getVDI(c);
+        if (vdi == null || vdi.isNull()) continue;
+        String uuid = vdi.getUuid(c);
+        Map<String, String> sm = vdi.getSmConfig(c);
+        for (String key : sm == null ? Set.<String>of() : sm.keySet()) {
+          if (!key.startsWith("host_")) continue;
+          Optional<HostId> holder;
+          try {
+            holder = Optional.of(new HostId(Types.toHost(key.substring("host_".length())).getUuid(c)));
+          } catch (Types.HandleInvalid e) {
+            holder = Optional.empty();   // a host the pool forgot: nobody holds it
+          }
+          out.add(new VdiAttachment(uuid, key, holder));
+        }
+      }
+      return out;
+    });
+  }
+
+  @Override public void releaseVdi(String vdiUuid, String smConfigKey) {
+    withMaster("VDI.remove_from_sm_config", c -> {
+      VDI.getByUuid(c, vdiUuid).removeFromSmConfig(c, smConfigKey);
       return null;
     });
   }

@@ -155,6 +155,7 @@ public final class SimPool implements AutoCloseable {
                 vm.powerState = "Running";
                 vm.residentOn = hostByUuid(vs.residentOnHostUuid()).ref;
                 hostByUuid(vs.residentOnHostUuid()).domains.add(vm.uuid);
+                vm.vdiSmConfig.put("host_" + vm.residentOn, "RW");
                 vm.domid = nextDomid++;
             } else {
                 vm.markHalted();
@@ -203,6 +204,9 @@ public final class SimPool implements AutoCloseable {
             if (!h.poweredOn) return;
             h.poweredOn = false;
             h.domains.clear();   // its guests die with the power
+            if (!vdiAttachmentsOutlivePower) {
+                for (SimVm vm : vms.values()) vm.detachFrom(h.ref);   // the SR's own recovery cleaned up
+            }
             for (var l : powerOffListeners) l.accept(hostUuid);
             h.bootGeneration++;
             stopXapi(h);
@@ -298,10 +302,71 @@ public final class SimPool implements AutoCloseable {
         }
     }
 
+    private boolean vdiAttachmentsOutlivePower;
+    private final List<FailRule> startFailRules = new ArrayList<>();
+
+    /**
+     * With {@code true}, a host's power loss leaves its guests' disks attached to it in the VDIs' sm_config, as
+     * on shared SRs with no cleanup: their starts elsewhere fail with SR_BACKEND_FAILURE_46 until the attachment
+     * is reset. Default false (the storage cleans up).
+     */
+    public void vdiAttachmentsOutlivePower(boolean outlive) {
+        synchronized (lock) {
+            vdiAttachmentsOutlivePower = outlive;
+        }
+    }
+
+    /** The next {@code times} VM starts placed on the host fail on that host with this error (not the caller's). */
+    public void failStartsOn(String hostUuid, int times, String code, String... params) {
+        synchronized (lock) {
+            hostByUuid(hostUuid);
+            List<String> d = new ArrayList<>(List.of(params));
+            d.add(0, code);
+            startFailRules.add(new FailRule(hostUuid, "start", times, List.copyOf(d)));
+        }
+    }
+
+    /** An injected failure for a start on this host, consuming one use; caller holds the lock. */
+    List<String> injectedStartFailure(String hostUuid) {
+        for (FailRule r : startFailRules) {
+            if (r.remaining > 0 && r.host.equals(hostUuid)) {
+                r.remaining--;
+                return r.description;
+            }
+        }
+        return null;
+    }
+
+    /** The host_<ref> attachments of a guest's disk, by host UUID (what resetvdis.py would clear). */
+    public Set<String> vdiAttachedOn(String vmUuid) {
+        synchronized (lock) {
+            Set<String> out = new java.util.TreeSet<>();
+            for (String key : vmByUuid(vmUuid).vdiSmConfig.keySet()) {
+                SimHost h = hosts.get(key.substring("host_".length()));
+                out.add(h == null ? key : h.uuid);
+            }
+            return out;
+        }
+    }
+
+    /**
+     * A guest domain appears on a host without XAPI knowing (a stray copy, e.g. left by a failed migration or
+     * started by hand with xl): the safety record will show the VM on two hosts while both run it.
+     */
+    public void spawnStrayDomain(String hostUuid, String vmUuid) {
+        synchronized (lock) {
+            SimHost h = hostByUuid(hostUuid);
+            vmByUuid(vmUuid);
+            if (h.poweredOn) h.domains.add(vmUuid);
+            changed();
+        }
+    }
+
     /** Removes every injected failure and latency. */
     public void clearInjectedFaults() {
         synchronized (lock) {
             failRules.clear();
+            startFailRules.clear();
             slow.clear();
         }
     }
@@ -865,6 +930,7 @@ public final class SimPool implements AutoCloseable {
             boolean dbReachable = master != null && (master == h || reachable(h, master));
             for (SimVm vm : vms.values()) {
                 if (vm.uuid.equals(vmUuid) && vm.residentOn.equals(h.ref) && dbReachable) vm.markHalted();
+                if (vm.uuid.equals(vmUuid)) vm.detachFrom(h.ref);
             }
             changed();
         }
@@ -998,7 +1064,12 @@ public final class SimPool implements AutoCloseable {
         for (SimVm old : b.vms().values()) {
             SimVm cur = current.get(old.ref);
             boolean local = cur != null && (cur.residentOn.equals(h.ref) || old.residentOn.equals(h.ref));
-            vms.put(old.ref, local ? cur : old.copy());
+            SimVm row = local ? cur : old.copy();
+            if (!local && !vdiAttachmentsOutlivePower) {
+                // As at power loss: unless attachments are set to outlive it, a dead host's are cleaned up.
+                for (SimHost o : hosts.values()) if (!o.poweredOn) row.detachFrom(o.ref);
+            }
+            vms.put(old.ref, row);
         }
         poolOtherConfig.clear();
         poolOtherConfig.putAll(b.poolOtherConfig());

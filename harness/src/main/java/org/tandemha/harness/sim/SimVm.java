@@ -25,6 +25,16 @@ final class SimVm {
     /** VM_appliance ref or NULL. */
     String appliance = SimPool.NULL_REF;
     int startCount;
+    /**
+     * The guest's one disk: its VBD and VDI (dom0s have none). The VDI's sm_config records which hosts have it
+     * attached ({@code host_<host ref>} = RW), as the storage manager does; a key left by a dead host blocks
+     * starts elsewhere with SR_BACKEND_FAILURE_46 until it is reset.
+     */
+    final String vbdRef;
+    final String vbdUuid;
+    final String vdiRef;
+    final String vdiUuid;
+    final Map<String, String> vdiSmConfig = new LinkedHashMap<>();
     /** When the last successful start began, for ordering checks; not a DB field. */
     java.time.Instant lastStartedAt;
 
@@ -33,12 +43,33 @@ final class SimVm {
         this.uuid = uuid;
         this.name = name;
         this.isControlDomain = isControlDomain;
+        this.vbdRef = isControlDomain ? null : SimPool.newRef();
+        this.vbdUuid = isControlDomain ? null : java.util.UUID.nameUUIDFromBytes(("vbd" + uuid).getBytes()).toString();
+        this.vdiRef = isControlDomain ? null : SimPool.newRef();
+        this.vdiUuid = isControlDomain ? null : java.util.UUID.nameUUIDFromBytes(("vdi" + uuid).getBytes()).toString();
+    }
+
+    private SimVm(SimVm o) {
+        this.ref = o.ref;
+        this.uuid = o.uuid;
+        this.name = o.name;
+        this.isControlDomain = o.isControlDomain;
+        this.vbdRef = o.vbdRef;
+        this.vbdUuid = o.vbdUuid;
+        this.vdiRef = o.vdiRef;
+        this.vdiUuid = o.vdiUuid;
+    }
+
+    /** The disk's attachment to a host ends (clean shutdown, domain destroyed by its own host). */
+    void detachFrom(String hostRef) {
+        vdiSmConfig.remove("host_" + hostRef);
     }
 
     /** A detached copy of the DB row, for DB backups (§3.3). */
     SimVm copy() {
-        SimVm c = new SimVm(ref, uuid, name, isControlDomain);
+        SimVm c = new SimVm(this);
         c.otherConfig.putAll(otherConfig);
+        c.vdiSmConfig.putAll(vdiSmConfig);
         c.powerState = powerState;
         c.residentOn = residentOn;
         c.affinity = affinity;

@@ -84,6 +84,7 @@ final class XapiCalls {
         registerHost();
         registerVm();
         registerAppliance();
+        registerDisks();
         registerTask();
         registerEvent();
         methods.put("system.listMethods", new Method("system.listMethods", false, 0, 0,
@@ -638,6 +639,8 @@ final class XapiCalls {
             if (h == master || pool.reachable(master, h)) throw new XapiFailure("HOST_IS_LIVE", h.ref);
             for (SimVm vm : pool.vms.values()) {
                 if (!vm.isControlDomain && vm.residentOn.equals(h.ref)) vm.markHalted();
+                // The host-pre-declare-dead hook runs resetvdis.py for the host's SRs.
+                if (!vm.isControlDomain) vm.detachFrom(h.ref);
             }
             h.enabled = false;
             return "";
@@ -735,6 +738,7 @@ final class XapiCalls {
             SimHost h = pool.hosts.get(vm.residentOn);
             if (h != null) forward(h); // a Suspended VM has no host and needs no forwarding
             if (h != null) h.domains.remove(vm.uuid);
+            if (h != null) vm.detachFrom(h.ref);
             vm.markHalted();
             vm.haAlwaysRun = false;
             ctx.sleepAfter = Duration.ofSeconds(vm.shutdownDelay);
@@ -794,6 +798,18 @@ final class XapiCalls {
     }
 
     private void start(Ctx ctx, SimVm vm, SimHost target, boolean paused) {
+        List<String> injected = pool.injectedStartFailure(target.uuid);
+        if (injected != null) {
+            throw new XapiFailure(injected.get(0), injected.subList(1, injected.size()).toArray(new String[0]));
+        }
+        // The storage manager's attach: a disk another host still has attached RW is not available.
+        for (String key : vm.vdiSmConfig.keySet()) {
+            if (key.startsWith("host_") && !key.equals("host_" + target.ref)) {
+                throw new XapiFailure("SR_BACKEND_FAILURE_46", "",
+                        "The VDI is not available [opterr=VDI " + vm.vdiUuid + " already attached RW]", "");
+            }
+        }
+        if (vm.vdiRef != null) vm.vdiSmConfig.put("host_" + target.ref, "RW");
         vm.powerState = paused ? "Paused" : "Running";
         vm.residentOn = target.ref;
         target.domains.add(vm.uuid);
@@ -804,6 +820,40 @@ final class XapiCalls {
         // xapi sleeps start_delay before replying; done outside the lock.
         ctx.sleepAfter = Duration.ofSeconds(vm.startDelay);
         ctx.vmStart = true;
+    }
+
+    // ---------------------------------------------------------------- VBD and VDI (a guest's one disk)
+
+    private SimVm byVbd(Object ref) {
+        for (SimVm vm : pool.vms.values()) if (str(ref).equals(vm.vbdRef)) return vm;
+        throw new XapiFailure("HANDLE_INVALID", "VBD", str(ref));
+    }
+
+    private SimVm byVdi(Object ref) {
+        for (SimVm vm : pool.vms.values()) if (str(ref).equals(vm.vdiRef)) return vm;
+        throw new XapiFailure("HANDLE_INVALID", "VDI", str(ref));
+    }
+
+    private void registerDisks() {
+        register("VM.get_VBDs", 1, (ctx, a) -> {
+            SimVm vm = vm(a.get(0));
+            return vm.vbdRef == null ? List.of() : List.of(vm.vbdRef);
+        });
+        register("VBD.get_uuid", 1, (ctx, a) -> byVbd(a.get(0)).vbdUuid);
+        register("VBD.get_VM", 1, (ctx, a) -> byVbd(a.get(0)).ref);
+        register("VBD.get_VDI", 1, (ctx, a) -> byVbd(a.get(0)).vdiRef);
+        register("VBD.get_type", 1, (ctx, a) -> { byVbd(a.get(0)); return "Disk"; });
+        register("VBD.get_empty", 1, (ctx, a) -> { byVbd(a.get(0)); return false; });
+        register("VDI.get_uuid", 1, (ctx, a) -> byVdi(a.get(0)).vdiUuid);
+        register("VDI.get_by_uuid", 1, (ctx, a) -> {
+            for (SimVm vm : pool.vms.values()) if (str(a.get(0)).equals(vm.vdiUuid)) return vm.vdiRef;
+            throw new XapiFailure("UUID_INVALID", "VDI", str(a.get(0)));
+        });
+        register("VDI.get_sm_config", 1, (ctx, a) -> new LinkedHashMap<>(byVdi(a.get(0)).vdiSmConfig));
+        register("VDI.remove_from_sm_config", 2, (ctx, a) -> {
+            byVdi(a.get(0)).vdiSmConfig.remove(str(a.get(1)));
+            return "";
+        });
     }
 
     // ---------------------------------------------------------------- VM_appliance (§2.5)
