@@ -56,7 +56,9 @@ class NodeConfigTest {
         Arguments.of(GOOD + "tandem.ha.fence-quorum-required = 2", "fence-quorum-required must be 0 or 1"),
         Arguments.of(GOOD + "tandem.ha.fence-reboot-lone-host = true", "fence-reboot-lone-host must be 0 or 1"),
         Arguments.of(GOOD + "tandem.ha.mgt-link-loss-tolerance = 0s", "mgt-link-loss-tolerance must be a positive duration"),
-        Arguments.of(GOOD + "tandem.ha.restart-concurrency = 0", "restart-concurrency must be 1..64"));
+        Arguments.of(GOOD + "tandem.ha.restart-concurrency = 0", "restart-concurrency must be 1..64"),
+        Arguments.of(GOOD + "tandem.ha.op-mode = 3", "op-mode must be 1 (vApps) or 2 (VMs)"),
+        Arguments.of(GOOD + "tandem.ha.disabled-vapps = \"shop\"", "disabled-vapps: \"shop\" is not a vApp UUID"));
   }
 
   @ParameterizedTest(name = "{1}")

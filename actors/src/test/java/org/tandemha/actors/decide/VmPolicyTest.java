@@ -63,4 +63,53 @@ class VmPolicyTest {
   void tagsHomePool(String name, VmView vm, boolean tag) {
     assertEquals(tag, VmPolicy.needsHomePoolTag(PER_VM, POOL, vm));
   }
+
+  // OP_MODE=1 (§4.2): vApps as units; DISABLED_VAPPS; every vApp judged on its own.
+  static final String SHOP = "0a1b2c3d-0000-4000-8000-000000000001";
+  static final String LAB = "0a1b2c3d-0000-4000-8000-000000000002";
+  static final HaSettings VAPPS = new HaSettings(false, "ha-lizard-enabled", 3, Duration.ofMillis(500), List.of(), false,
+      Duration.ofSeconds(5), HaSettings.OP_MODE_VAPPS, java.util.Set.of(LAB));
+
+  static VmView member(String name, String power, String vapp, String homePool) {
+    Map<String, String> oc = new HashMap<>();
+    if (homePool != null) oc.put(VmPolicy.HOME_POOL, homePool);
+    return new VmView(new VmId(name), name, power, Optional.empty(), false, false, false, 0, oc, Optional.empty(),
+        Optional.ofNullable(vapp), false);
+  }
+
+  static Stream<Arguments> vappCases() {
+    var shop = new org.tandemha.protocol.PoolSnapshot.Appliance(SHOP, "shop");
+    var lab = new org.tandemha.protocol.PoolSnapshot.Appliance(LAB, "lab");
+    return Stream.of(//                                          settings vApp  members                                                     start
+        Arguments.of("a halted member, ran under HA: start",     VAPPS,   shop, List.of(member("db", "Halted", SHOP, "pool-1"),
+                                                                                        member("web", "Running", SHOP, "pool-1")), true),
+        Arguments.of("all members running: nothing",             VAPPS,   shop, List.of(member("db", "Running", SHOP, "pool-1")), false),
+        Arguments.of("never ran under this pool's HA",           VAPPS,   shop, List.of(member("db", "Halted", SHOP, null)), false),
+        Arguments.of("listed in DISABLED_VAPPS",                 VAPPS,   lab,  List.of(member("x", "Halted", LAB, "pool-1")), false),
+        Arguments.of("no members",                               VAPPS,   shop, List.of(), false),
+        Arguments.of("only a suspended member: not startable",   VAPPS,   shop, List.of(member("db", "Suspended", SHOP, "pool-1")), false),
+        Arguments.of("OP_MODE=2: vApps are not units",           PER_VM,  shop, List.of(member("db", "Halted", SHOP, "pool-1")), false));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("vappCases")
+  void decidesVappStart(String name, HaSettings s, org.tandemha.protocol.PoolSnapshot.Appliance vapp, List<VmView> members,
+                        boolean start) {
+    VmPolicy.Verdict v = VmPolicy.toStartVapp(s, POOL, vapp, members);
+    assertEquals(start, v.act(), v.reason());
+  }
+
+  static Stream<Arguments> vappMemberCases() {
+    return Stream.of(//                                                          managed             restart alone
+        Arguments.of("a member of a managed vApp",        member("db", "Halted", SHOP, "pool-1"), VmPolicy.Managed.YES, false),
+        Arguments.of("a member of a disabled vApp",       member("x", "Halted", LAB, "pool-1"),   VmPolicy.Managed.NO,  false),
+        Arguments.of("a VM in no vApp",                   member("v", "Halted", null, "pool-1"),  VmPolicy.Managed.NO,  false));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("vappMemberCases")
+  void inVappModeVmsAreManagedThroughTheirVapp(String name, VmView vm, VmPolicy.Managed managed, boolean restart) {
+    assertEquals(managed, VmPolicy.managed(VAPPS, vm));
+    assertEquals(restart, VmPolicy.toRestart(VAPPS, POOL, vm).act());
+  }
 }
