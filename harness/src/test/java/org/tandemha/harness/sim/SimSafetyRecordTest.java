@@ -47,6 +47,9 @@ class SimSafetyRecordTest {
         Connection c = lab.awaitLogin(HOST_B);
         VM vm = VM.getByUuid(c, VM_ON_A);
         vm.powerStateReset(c);   // A cannot be contacted, so xapi believes it dead: a DB-only reset
+        // The disk is still attached on A (SR_BACKEND_FAILURE_46) until HA-Lizard's `resetvdis.py --force` clears it.
+        String onA = "host_" + Host.getByUuid(c, HOST_A).toWireString();
+        for (com.xensource.xenapi.VBD b : vm.getVBDs(c)) b.getVDI(c).removeFromSmConfig(c, onA);
         vm.startOn(c, Host.getByUuid(c, HOST_B), false, false);
         List<String> breaches = lab.pool.safetyBreaches();
         assertTrue(breaches.stream().anyMatch(b -> b.contains("two pool masters at once: [host-a, host-b]")), breaches.toString());
