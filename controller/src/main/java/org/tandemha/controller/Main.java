@@ -11,9 +11,11 @@ public final class Main {
   static final String USAGE = """
       usage: tandem node [--config FILE]
              tandem witness [--config FILE]
+             tandem events [--dir DIR] [--since S] [--host H] [--type T] [--json] [--follow]
         node     runs this host's Tandem node
         witness  runs a witness: a cluster member that only votes for quorum (no HA actors), for a third
                  machine next to a two-host pool
+        events   prints the journal, newest last (`tandem events --help`)
         FILE (default /etc/tandem/tandem.conf if it exists) overrides the defaults in application.conf.""";
 
   private Main() {}
@@ -23,6 +25,10 @@ public final class Main {
   }
 
   static int run(String[] args, PrintStream err) {
+    if (args.length > 0 && args[0].equals("events")) {
+      return org.tandemha.controller.journal.EventsCommand.run(java.util.List.of(args).subList(1, args.length),
+          System.out, err, java.time.Instant::now, () -> false);
+    }
     if (args.length == 0 || !(args[0].equals("node") || args[0].equals("witness"))) {
       err.println(args.length == 0 ? "tandem: missing command" : "tandem: unknown command \"" + args[0] + "\"");
       err.println(USAGE);

@@ -54,7 +54,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.zip.CRC32;
 
 /**
  * Akka Persistence journal that keeps every persistence id of this node in ONE append-only,
@@ -88,9 +87,6 @@ public final class FileJournal extends AsyncWriteJournal {
   private static final Logger log = LoggerFactory.getLogger(FileJournal.class);
 
   public static final String FILE_NAME = "events.jsonl";
-  private static final String CRC_PREFIX = ",\"crc\":\"";
-  /** ,"crc":"  + 8 hex + "} */
-  private static final int CRC_SUFFIX_LEN = CRC_PREFIX.length() + 8 + 2;
 
   private final ObjectMapper mapper = new ObjectMapper();
   private final Serialization serialization;
@@ -259,24 +255,7 @@ public final class FileJournal extends AsyncWriteJournal {
   }
 
   private Decoded decode(byte[] all, int from, int to) throws IOException {
-    String line;
-    try {
-      line = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(all, from, to - from)).toString();
-    } catch (CharacterCodingException e) {
-      throw new IOException("not valid UTF-8");
-    }
-    int crcAt = line.length() - CRC_SUFFIX_LEN;
-    if (crcAt < 1 || !line.startsWith(CRC_PREFIX, crcAt) || !line.endsWith("\"}")) {
-      throw new IOException("missing or misplaced crc field");
-    }
-    String crcHex = line.substring(crcAt + CRC_PREFIX.length(), line.length() - 2);
-    String body = line.substring(0, crcAt) + "}";
-    if (!crcHex.equals(crc(body.getBytes(StandardCharsets.UTF_8)))) {
-      throw new IOException("crc mismatch");
-    }
+    String line = JournalLine.checked(all, from, to);
     JsonNode n;
     try {
       n = mapper.readTree(line);
@@ -332,21 +311,6 @@ public final class FileJournal extends AsyncWriteJournal {
     return null;
   }
 
-  private static String crc(byte[] bytes) {
-    CRC32 c = new CRC32();
-    c.update(bytes);
-    return String.format("%08x", c.getValue());
-  }
-
-  /** Finishes a line: appends the crc field and the newline. {@code body} is a complete JSON object. */
-  private static byte[] seal(byte[] body) {
-    String suffix = CRC_PREFIX + crc(body) + "\"}\n";
-    byte[] s = suffix.getBytes(StandardCharsets.US_ASCII);
-    byte[] out = new byte[body.length - 1 + s.length];
-    System.arraycopy(body, 0, out, 0, body.length - 1); // drop the closing '}'
-    System.arraycopy(s, 0, out, body.length - 1, s.length);
-    return out;
-  }
 
   private static final class Encoded {
     final String pid;
@@ -405,7 +369,7 @@ public final class FileJournal extends AsyncWriteJournal {
       g.writeEndObject();
     }
     Record r = new Record(repr.sequenceNr(), ts, writer, adapterManifest, serializer.identifier(), manifest, bytes);
-    return new Encoded(repr.persistenceId(), r, seal(out.toByteArray()));
+    return new Encoded(repr.persistenceId(), r, JournalLine.seal(out.toByteArray()));
   }
 
   /** The serializer bytes as a string if they are a single-line JSON object/array, else null (e.g. gzip). */
@@ -440,7 +404,7 @@ public final class FileJournal extends AsyncWriteJournal {
       g.writeStringField("node", node);
       g.writeEndObject();
     }
-    return seal(out.toByteArray());
+    return JournalLine.seal(out.toByteArray());
   }
 
   // ------------------------------------------------------------------------------------------ index

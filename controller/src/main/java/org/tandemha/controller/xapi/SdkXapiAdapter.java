@@ -228,7 +228,7 @@ public final class SdkXapiAdapter implements XapiPort {
    * as Async tasks polled with short calls, each bounded as usual.
    */
   static final Duration START_TIMEOUT = Duration.ofMinutes(15);
-  private static final Duration TASK_POLL = Duration.ofMillis(100);
+  private static final Duration TASK_POLL = Duration.ofMillis(50);
 
   @Override public void startOn(VmId vm, HostId host) {
     Task task = withMaster("Async.VM.start_on", c ->
