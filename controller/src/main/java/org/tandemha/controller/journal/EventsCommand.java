@@ -90,9 +90,7 @@ public final class EventsCommand {
     boolean damaged = print(c, o, out, err);
     if (!o.follow()) return damaged ? 1 : 0;
     long offset = c.validBytes();
-    long line = c.events().isEmpty() && c.damaged().isEmpty() ? 0
-        : Math.max(c.events().isEmpty() ? 0 : c.events().get(c.events().size() - 1).line(),
-            c.damaged().isEmpty() ? 0 : c.damaged().get(c.damaged().size() - 1).line());
+    long line = c.lastLine(0);
     while (!stop.get()) {
       try {
         Thread.sleep(FOLLOW_POLL.toMillis());
@@ -104,7 +102,7 @@ public final class EventsCommand {
         if (now2.length == offset) continue;
         JournalReader.Contents more = JournalReader.read(now2, (int) offset, line);
         damaged |= print(more, o, out, err);
-        line += more.events().size() + more.damaged().size();
+        line = more.lastLine(line);
         offset = more.validBytes();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
