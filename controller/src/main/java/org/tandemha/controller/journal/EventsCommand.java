@@ -216,11 +216,18 @@ public final class EventsCommand {
       Map.Entry<String, JsonNode> f = it.next();
       if (f.getKey().equals("at")) continue;   // the decision's time; the line starts with when it was written
       JsonNode v = f.getValue();
-      String s = v.isTextual() ? shortIds(v.asText()) : shortIds(v.toString());
+      String s = shortIds(v.isTextual() ? v.asText() : v.isArray() ? joined(v) : v.toString());
       sb.append(' ').append(f.getKey()).append('=');
       sb.append(s.isEmpty() || s.contains(" ") || s.contains("\"") ? JSON.valueToTree(s).toString() : s);
     }
     return sb.toString();
+  }
+
+  /** A list as its elements' text, comma-separated: {@code sources="nodes 1/2,heuristics"}. */
+  private static String joined(JsonNode array) {
+    List<String> parts = new ArrayList<>();
+    array.forEach(x -> parts.add(x.isTextual() ? x.asText() : x.toString()));
+    return String.join(",", parts);
   }
 
   /** UUIDs shortened to their first 8 characters, as operators read them; {@code --json} keeps them whole. */

@@ -69,6 +69,14 @@ class EventsCommandTest {
   }
 
   @Test
+  void listsReadAsCommaSeparatedText() throws Exception {
+    write(List.of(line(1, "2026-11-22T03:12:02.000Z", "QuorumEvaluated", "{\"votes\":2,\"needed\":2,\"quorate\":true,"
+        + "\"sources\":[\"nodes 1/2\",\"heuristics\"],\"reason\":\"tie broken\",\"at\":\"2026-11-22T03:12:02Z\"}")));
+    assertEquals(List.of("2026-11-22T03:12:02Z 7c4e1a9b QuorumEvaluated votes=2 needed=2 quorate=true "
+        + "sources=\"nodes 1/2,heuristics\" reason=\"tie broken\""), run("--dir", dir.toString()).out());
+  }
+
+  @Test
   void jsonLinesParseWithStableFieldNames() throws Exception {
     write(LINES);
     Run r = run("--dir", dir.resolve(FileJournal.FILE_NAME).toString(), "--json");

@@ -102,9 +102,21 @@ public final class MasterPowerLossRehearsal implements AutoCloseable {
             journal);
       }
     }
+    printEvents(journalB.getParent(), t0);
     List<String> breaches = pool.safetyBreaches();
     if (!breaches.isEmpty()) return result(false, "the one rule broke: " + breaches, seconds, states, starts, journal);
     return result(true, "", seconds, states, starts, journal);
+  }
+
+  /** The takeover as an operator reads it afterwards: {@code tandem events} on the survivor's journal. */
+  private void printEvents(Path journalDir, Instant t0) {
+    String since = t0.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+    String types = "MasterLost,FenceConfirmed,TakeoverStarted,PromotedToMaster,TakeoverFinished,VmRestarted";
+    say("");
+    say("the takeover in xcp-b's journal:");
+    say("$ ops/tandem events --dir %s --since %s --type %s", journalDir, since, types);
+    org.tandemha.controller.journal.EventsCommand.run(List.of("--dir", journalDir.toString(), "--since", since,
+        "--type", types), o.out(), o.out(), Instant::now, () -> true);
   }
 
   private Result failed(String reason) {
