@@ -495,7 +495,8 @@ public final class FileJournal extends AsyncWriteJournal {
         log.debug("group commit: {} ops, {} bytes, one force() -> {} is {} bytes", batch.size(), total, file, fileSize);
       }
     } catch (Exception e) {
-      log.error("FileJournal: writing {} bytes at offset {} of {} failed", total, start, file, e);
+      log.error("journal {}: writing {} bytes at offset {} failed ({}): these decisions were NOT recorded and are not "
+          + "acted on; the next decision tries again (free space / fix the disk)", file, total, start, e.toString());
       try {
         channel.truncate(start);
         channel.force(false);
