@@ -87,6 +87,13 @@ public final class FileJournal extends AsyncWriteJournal {
   private static final Logger log = LoggerFactory.getLogger(FileJournal.class);
 
   public static final String FILE_NAME = "events.jsonl";
+  /**
+   * The record format's version, written in every record ({@code "schema"}); a record without it is version 0
+   * (before this field) and reads the same. An event's own shape evolves through Akka's Jackson migrations: its
+   * version is the {@code #n} suffix of the record's {@code manifest}, and a {@code JacksonMigration} bound in
+   * {@code akka.serialization.jackson.migrations} reads the older ones.
+   */
+  public static final int SCHEMA = 1;
 
   private final ObjectMapper mapper = new ObjectMapper();
   private final Serialization serialization;
@@ -349,6 +356,7 @@ public final class FileJournal extends AsyncWriteJournal {
       g.writeStringField("ts", Instant.ofEpochMilli(ts).toString());
       g.writeStringField("node", node);
       g.writeStringField("type", payload.getClass().getSimpleName());
+      g.writeNumberField("schema", SCHEMA);
       g.writeStringField("writer", writer);
       g.writeStringField("manifest", manifest);
       g.writeNumberField("serializerId", serializer.identifier());

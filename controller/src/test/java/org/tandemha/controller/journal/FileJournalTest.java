@@ -338,4 +338,27 @@ class FileJournalTest {
       assertEquals(new JournalProtocol.RecoverySuccess(5L), replayed.get(1));
     });
   }
+
+  @Test
+  void recordsCarryTheirSchemaVersionAndVersionZeroRecordsStayReadable() throws Exception {
+    Path dir = tmp.resolve("j");
+    withSystem(dir, FileJournalTest::write3);
+    List<String> lines = lines(dir);
+    for (String l : lines) assertEquals(FileJournal.SCHEMA, JSON.readTree(l).get("schema").asInt(), l);
+    // The same records as the format before the schema field wrote them.
+    StringBuilder old = new StringBuilder();
+    for (String l : lines) {
+      String body = l.substring(0, l.lastIndexOf(",\"crc\":")) + "}";
+      body = body.replace(",\"schema\":" + FileJournal.SCHEMA, "");
+      old.append(new String(JournalLine.seal(body.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8));
+    }
+    Files.writeString(dir.resolve(FileJournal.FILE_NAME), old.toString());
+    assertFalse(Files.readString(dir.resolve(FileJournal.FILE_NAME)).contains("schema"));
+    withSystem(dir, kit -> {
+      TestProbe<String> life = kit.createTestProbe();
+      ActorRef<TestEntity.Command> ref = spawn(kit, life, "recovered:3");
+      assertEquals(new TestEntity.State(List.of("h2"), 3), getState(kit, ref));
+    });
+    assertTrue(corruptFiles(dir).isEmpty());
+  }
 }
