@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -74,41 +74,35 @@ public final class EventsCommand {
       out.println(USAGE);
       return 0;
     }
-    byte[] bytes;
+    Path dir = o.file().toAbsolutePath().getParent();
     try {
-      bytes = Files.readAllBytes(o.file());
-    } catch (NoSuchFileException e) {
-      err.println("tandem events: no journal at " + o.file() + " (is --dir right? the node writes <journal.dir>/"
-          + FileJournal.FILE_NAME + ")");
-      return 2;
+      if (JournalReader.segments(dir).isEmpty()) {
+        err.println("tandem events: no journal at " + o.file() + " (is --dir right? the node writes <journal.dir>/"
+            + FileJournal.FILE_NAME + ")");
+        return 2;
+      }
     } catch (IOException e) {
-      err.println("tandem events: cannot read " + o.file() + ": " + e.getMessage());
+      err.println("tandem events: cannot read " + dir + ": " + e.getMessage());
       return 2;
     }
     reportQuarantined(o.file(), err);
-    JournalReader.Contents c = JournalReader.read(bytes, 0, 0);
-    boolean damaged = print(c, o, out, err);
-    if (!o.follow()) return damaged ? 1 : 0;
-    long offset = c.validBytes();
-    long line = c.lastLine(0);
-    while (!stop.get()) {
+    JournalReader.Cursor cursor = new JournalReader.Cursor(dir);
+    boolean damaged;
+    try {
+      damaged = print(cursor.next(), o, out, err);
+    } catch (IOException e) {
+      err.println("tandem events: cannot read " + dir + ": " + e.getMessage());
+      return 2;
+    }
+    while (o.follow() && !stop.get()) {
       try {
         Thread.sleep(FOLLOW_POLL.toMillis());
-        byte[] now2 = Files.readAllBytes(o.file());
-        if (now2.length < offset) {   // the node quarantined a torn tail: go on from the new end
-          offset = now2.length;
-          continue;
-        }
-        if (now2.length == offset) continue;
-        JournalReader.Contents more = JournalReader.read(now2, (int) offset, line);
-        damaged |= print(more, o, out, err);
-        line = more.lastLine(line);
-        offset = more.validBytes();
+        damaged |= print(cursor.next(), o, out, err);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         break;
       } catch (IOException e) {
-        err.println("tandem events: cannot read " + o.file() + ": " + e.getMessage() + "; still trying");
+        err.println("tandem events: cannot read " + dir + ": " + e.getMessage() + "; still trying");
       }
     }
     return damaged ? 1 : 0;
@@ -186,7 +180,7 @@ public final class EventsCommand {
       out.println(o.json() ? json(e) : text(e));
     }
     for (JournalReader.Damage d : c.damaged()) {
-      err.println("tandem events: line " + d.line() + " of " + o.file() + " is damaged (" + d.reason()
+      err.println("tandem events: line " + d.line() + " of " + d.file() + " is damaged (" + d.reason()
           + "): not shown; the node refuses to start on a damaged line that is not the last");
     }
     out.flush();

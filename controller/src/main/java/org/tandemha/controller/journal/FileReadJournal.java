@@ -18,12 +18,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -37,18 +33,19 @@ import java.util.function.Predicate;
  * {@code eventsByPersistenceId} and {@code eventsByTag} (live, polling the file every {@code refresh-interval})
  * and their {@code current…} forms. It reads the file as {@link JournalReader} does — every line CRC-checked,
  * a damaged line fails the stream rather than being skipped — so it sees exactly what was acknowledged.
- * The offset of {@code eventsByTag} is the record's line number ({@link Sequence}): resumable, in write order.
+ * The offset of {@code eventsByTag} is the record's position ({@link JournalReader.Event#position()}, segment and
+ * line, as a {@link Sequence}): resumable, in write order, stable when segments rotate or expire.
  */
 public final class FileReadJournal implements ReadJournal, EventsByPersistenceIdQuery, CurrentEventsByPersistenceIdQuery,
     EventsByTagQuery, CurrentEventsByTagQuery {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final Path file;
+  private final Path dir;
   private final Duration refresh;
   private final Serialization serialization;
 
   public FileReadJournal(ExtendedActorSystem system, Config config) {
-    this.file = Paths.get(config.getString("dir")).toAbsolutePath().resolve(FileJournal.FILE_NAME);
+    this.dir = Paths.get(config.getString("dir")).toAbsolutePath();
     this.refresh = config.hasPath("refresh-interval") ? config.getDuration("refresh-interval") : Duration.ofMillis(200);
     this.serialization = SerializationExtension.get(system);
   }
@@ -64,18 +61,18 @@ public final class FileReadJournal implements ReadJournal, EventsByPersistenceId
 
   @Override public Source<EventEnvelope, NotUsed> eventsByTag(String tag, Offset offset) {
     long after = after(offset);
-    return live(e -> e.tags().contains(tag) && e.line() > after);
+    return live(e -> e.tags().contains(tag) && e.position() > after);
   }
 
   @Override public Source<EventEnvelope, NotUsed> currentEventsByTag(String tag, Offset offset) {
     long after = after(offset);
-    return current(e -> e.tags().contains(tag) && e.line() > after);
+    return current(e -> e.tags().contains(tag) && e.position() > after);
   }
 
   private static long after(Offset offset) {
     if (offset instanceof Sequence s) return s.value();
     if (offset == null || offset == NoOffset.getInstance()) return 0;
-    throw new IllegalArgumentException("the journal's offsets are Sequence (line numbers), got " + offset);
+    throw new IllegalArgumentException("the journal's offsets are Sequence (positions), got " + offset);
   }
 
   private Source<EventEnvelope, NotUsed> current(Predicate<JournalReader.Event> wanted) {
@@ -94,42 +91,29 @@ public final class FileReadJournal implements ReadJournal, EventsByPersistenceId
         });
   }
 
-  /** Reads the file on from where it left off; remembers deletions so deleted events are never delivered. */
+  /** Reads the journal on from where it left off; remembers deletions so deleted events are never delivered. */
   private final class Tail {
-    long offset;
-    long line;
+    final JournalReader.Cursor cursor = new JournalReader.Cursor(dir);
     final Map<String, Long> deletedTo = new HashMap<>();
 
     List<EventEnvelope> next(Predicate<JournalReader.Event> wanted) {
-      byte[] bytes = readFrom(offset);
-      JournalReader.Contents c = JournalReader.read(bytes, 0, line);
+      JournalReader.Contents c;
+      try {
+        c = cursor.next();
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read journal " + dir, e);
+      }
       if (!c.damaged().isEmpty()) {
         JournalReader.Damage d = c.damaged().get(0);
-        throw new IllegalStateException("journal " + file + " line " + d.line() + " is damaged: " + d.reason());
+        throw new IllegalStateException("journal " + d.file() + " line " + d.line() + " is damaged: " + d.reason());
       }
       c.deletions().forEach(d -> deletedTo.merge(d.pid(), d.toSeq(), Math::max));
       List<EventEnvelope> out = new ArrayList<>();
       for (JournalReader.Event e : c.events()) {
         if (e.seq() <= deletedTo.getOrDefault(e.pid(), 0L) || !wanted.test(e)) continue;
-        out.add(EventEnvelope.apply(Offset.sequence(e.line()), e.pid(), e.seq(), payload(e), e.ts().toEpochMilli()));
+        out.add(EventEnvelope.apply(Offset.sequence(e.position()), e.pid(), e.seq(), payload(e), e.ts().toEpochMilli()));
       }
-      offset += c.validBytes();
-      line = c.lastLine(line);
       return out;
-    }
-  }
-
-  private byte[] readFrom(long from) {
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-      long size = ch.size();
-      if (size <= from) return new byte[0];
-      ByteBuffer b = ByteBuffer.allocate((int) Math.min(Integer.MAX_VALUE - 16, size - from));
-      while (b.hasRemaining() && ch.read(b, from + b.position()) > 0) { /* read on */ }
-      return b.array();
-    } catch (NoSuchFileException e) {
-      return new byte[0];   // nothing journaled yet
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read journal " + file, e);
     }
   }
 
@@ -139,7 +123,8 @@ public final class FileReadJournal implements ReadJournal, EventsByPersistenceId
           : JSON.writeValueAsBytes(e.event());
       return serialization.deserialize(bytes, e.serializerId(), e.manifest()).get();
     } catch (IOException | RuntimeException x) {
-      throw new IllegalStateException("journal " + file + " line " + e.line() + ": event not readable: " + x, x);
+      throw new IllegalStateException("journal " + dir + " segment " + e.segment() + " line " + e.line()
+          + ": event not readable: " + x, x);
     }
   }
 }
