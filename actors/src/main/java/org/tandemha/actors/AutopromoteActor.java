@@ -43,6 +43,17 @@ public final class AutopromoteActor extends EventSourcedBehaviorWithEnforcedRepl
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
   }
 
+  /**
+   * A snapshot every {@value #SNAPSHOT_EVERY} events, the newest two kept (issue #6 item 5): recovery reads a snapshot
+   * and the events after it, so the journal's old segments can expire. Events are never deleted by this: the
+   * journal keeps them for operators until its retention.
+   */
+  @Override public akka.persistence.typed.javadsl.RetentionCriteria retentionCriteria() {
+    return akka.persistence.typed.javadsl.RetentionCriteria.snapshotEvery(SNAPSHOT_EVERY, 2);
+  }
+
+  static final int SNAPSHOT_EVERY = 500;
+
   @Override public State emptyState() { return new State(Optional.empty(), false); }
 
   @Override public CommandHandlerWithReply<Command, AutopromoteEvent, State> commandHandler() {

@@ -38,10 +38,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -106,7 +109,23 @@ public final class FileJournal extends AsyncWriteJournal {
   private volatile Exception broken;
 
   private FileChannel channel;
+  private FileChannel lockChannel;
   private FileLock lock;
+
+  /** A closed segment: its file, size, newest record time and, per persistence id, its highest sequence number. */
+  private record Segment(int number, Path path, long size, Instant newest, Map<String, Long> maxSeq) {}
+
+  private final List<Segment> closed = new ArrayList<>();
+  /** Of the active file (writer thread): its oldest and newest record times, per-pid highest sequence numbers. */
+  private Instant activeOldest;
+  private Instant activeNewest;
+  private final Map<String, Long> activeMaxSeq = new HashMap<>();
+  private final long segmentSize;
+  private final Duration segmentAge;
+  private final Duration retentionAge;
+  private final long retentionSize;
+  private final Path snapshotDir;
+  private final Set<Integer> keptPastRetention = new HashSet<>();
   /** Only touched by the writer thread (and the constructor before it starts). */
   private long fileSize;
   private final Map<String, PidIndex> index = new HashMap<>();
@@ -123,6 +142,17 @@ public final class FileJournal extends AsyncWriteJournal {
     }
     this.dir = Paths.get(config.getString("dir")).toAbsolutePath();
     this.file = dir.resolve(FILE_NAME);
+    this.segmentSize = config.hasPath("segment-size") ? config.getBytes("segment-size") : 8L << 20;
+    this.segmentAge = config.hasPath("segment-age") ? config.getDuration("segment-age") : Duration.ofDays(1);
+    this.retentionAge = config.hasPath("retention-age") ? config.getDuration("retention-age") : Duration.ofDays(90);
+    this.retentionSize = config.hasPath("retention-size") ? config.getBytes("retention-size") : 64L << 20;
+    this.snapshotDir = config.hasPath("snapshot-dir") && !config.getString("snapshot-dir").isBlank()
+        ? Paths.get(config.getString("snapshot-dir")).toAbsolutePath() : dir.resolve("snapshots");
+    if (segmentSize < 4096 || segmentAge.isNegative() || segmentAge.isZero() || retentionAge.isNegative()
+        || retentionSize < segmentSize) {
+      throw new IllegalArgumentException("Journal plugin [" + configPath + "]: segment-size must be at least 4 KiB, "
+          + "segment-age and retention-age positive, retention-size at least segment-size");
+    }
     this.io = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "tandem-journal-io-" + configPath);
       t.setDaemon(true);
@@ -142,20 +172,53 @@ public final class FileJournal extends AsyncWriteJournal {
 
   private void open() throws IOException {
     Files.createDirectories(dir);
+    // The lock lives in its own file: the active file is renamed when it is closed into a segment.
+    lockChannel = FileChannel.open(dir.resolve("journal.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    try {
+      lock = lockChannel.tryLock();
+    } catch (OverlappingFileLockException e) {
+      lock = null;
+    }
+    if (lock == null) {
+      throw new IllegalStateException("Journal " + dir + " is locked by another journal (process or actor system)");
+    }
+    for (Map.Entry<Integer, Path> e : JournalReader.closedSegments(dir).entrySet()) loadClosed(e.getKey(), e.getValue());
     boolean existed = Files.exists(file);
     channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
     if (!existed) {
       fsyncDirectory();
     }
-    try {
-      lock = channel.tryLock();
-    } catch (OverlappingFileLockException e) {
-      lock = null;
-    }
-    if (lock == null) {
-      throw new IllegalStateException("Journal file " + file + " is locked by another journal (process or actor system)");
-    }
     load();
+    rotateIfDue(Instant.now());
+    expire(Instant.now());
+  }
+
+  /** A closed segment is read whole; any bad line in it is damage in the middle of the journal: refuse. */
+  private void loadClosed(int number, Path path) throws IOException {
+    byte[] all = Files.readAllBytes(path);
+    Map<String, Long> maxSeq = new HashMap<>();
+    Instant newest = Instant.EPOCH;
+    int pos = 0;
+    int lineNo = 0;
+    while (pos < all.length) {
+      lineNo++;
+      int nl = indexOf(all, (byte) '\n', pos);
+      Decoded d;
+      try {
+        if (nl < 0) throw new IOException("no trailing newline");
+        d = decode(all, pos, nl);
+      } catch (Exception e) {
+        throw new IllegalStateException("Corrupt journal segment " + path + ": line " + lineNo + " (byte offset " + pos
+            + ") is invalid (" + e.getMessage() + "). Refusing to start: an operator must inspect and repair it.");
+      }
+      apply(d);
+      if (d.record() != null) {
+        maxSeq.merge(d.pid(), d.record().seq(), Math::max);
+        newest = Instant.ofEpochMilli(Math.max(newest.toEpochMilli(), d.record().timestamp()));
+      }
+      pos = nl + 1;
+    }
+    closed.add(new Segment(number, path, all.length, newest, Map.copyOf(maxSeq)));
   }
 
   private void load() throws IOException {
@@ -200,12 +263,132 @@ public final class FileJournal extends AsyncWriteJournal {
             + "or damaged; an operator must inspect and repair it.");
       }
       apply(decoded);
+      noteActive(decoded);
       pos = nl + 1;
       goodEnd = pos;
     }
     fileSize = Math.min(goodEnd, all.length);
     if (fileSize != channel.size()) {
       throw new IllegalStateException("internal: size mismatch after load of " + file);
+    }
+  }
+
+  /** Keeps the active file's record times and highest sequence numbers, for rotation and retention. */
+  private void noteActive(Decoded d) {
+    if (d.record() == null) return;
+    Instant at = Instant.ofEpochMilli(d.record().timestamp());
+    if (activeOldest == null || at.isBefore(activeOldest)) activeOldest = at;
+    if (activeNewest == null || at.isAfter(activeNewest)) activeNewest = at;
+    activeMaxSeq.merge(d.pid(), d.record().seq(), Math::max);
+  }
+
+  // ------------------------------------------------------------------------------------------ segments
+
+  /**
+   * Closes the active file into the next segment when it is larger than {@code segment-size} or its oldest record
+   * is older than {@code segment-age}; the new active file starts with one checkpoint line per persistence id
+   * (highest sequence number, deleted-to), so expired segments never lower what recovery sees. Writer thread.
+   */
+  private void rotateIfDue(Instant now) throws IOException {
+    if (fileSize == 0 || activeOldest == null) return;
+    boolean big = fileSize >= segmentSize;
+    boolean old = Duration.between(activeOldest, now).compareTo(segmentAge) >= 0;
+    if (!big && !old) return;
+    int number = closed.isEmpty() ? 1 : closed.get(closed.size() - 1).number() + 1;
+    Path target = dir.resolve(String.format("events-%06d.jsonl", number));
+    channel.force(true);
+    channel.close();
+    Files.move(file, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    fsyncDirectory();
+    closed.add(new Segment(number, target, fileSize, activeNewest, Map.copyOf(activeMaxSeq)));
+    try {
+      channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      for (Map.Entry<String, PidIndex> e : new TreeMap<>(index).entrySet()) out.write(checkpoint(e.getKey(), e.getValue()));
+      ByteBuffer b = ByteBuffer.wrap(out.toByteArray());
+      long pos = 0;
+      while (b.hasRemaining()) pos += channel.write(b, pos);
+      channel.force(true);
+      fsyncDirectory();
+      fileSize = pos;
+    } catch (IOException | RuntimeException e) {
+      broken = new IllegalStateException("Journal " + dir + ": closed " + target.getFileName() + " but could not start "
+          + "a new active file; refusing further operations", e);
+      log.error(broken.getMessage(), e);
+      throw e;
+    }
+    activeOldest = null;
+    activeNewest = null;
+    activeMaxSeq.clear();
+    log.info("journal {}: closed the active file into {} ({} bytes, {}); {} segment(s)", dir, target.getFileName(),
+        closed.get(closed.size() - 1).size(), big ? "segment-size reached" : "segment-age reached", closed.size());
+    expire(now);
+  }
+
+  private byte[] checkpoint(String pid, PidIndex p) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+    try (JsonGenerator g = mapper.getFactory().createGenerator(out, JsonEncoding.UTF8)) {
+      g.writeStartObject();
+      g.writeStringField("pid", pid);
+      g.writeNumberField("deletedTo", p.deletedTo);
+      g.writeNumberField("highest", p.highest);
+      g.writeStringField("ts", Instant.now().toString());
+      g.writeStringField("node", node);
+      g.writeEndObject();
+    }
+    return JournalLine.seal(out.toByteArray());
+  }
+
+  /**
+   * Deletes the oldest closed segments while they are past {@code retention-age} or the closed segments exceed
+   * {@code retention-size} — but never one holding events recovery still needs: every persistence id's events in
+   * it must be deleted or covered by the older of its two newest snapshots (the newest may be the damaged one).
+   * A segment kept for that reason is reported once. Oldest first, never out of order.
+   */
+  private void expire(Instant now) throws IOException {
+    while (!closed.isEmpty()) {
+      Segment s = closed.get(0);
+      long total = closed.stream().mapToLong(Segment::size).sum();
+      boolean due = Duration.between(s.newest(), now).compareTo(retentionAge) >= 0 || total > retentionSize;
+      if (!due) return;
+      String needed = null;
+      for (Map.Entry<String, Long> e : s.maxSeq().entrySet()) {
+        PidIndex p = index.get(e.getKey());
+        long covered = Math.max(p == null ? 0 : p.deletedTo, snapshotCovers(e.getKey()));
+        if (e.getValue() > covered) {
+          needed = e.getKey() + " up to " + e.getValue() + " (recovery covered to " + covered + ")";
+          break;
+        }
+      }
+      if (needed != null) {
+        if (keptPastRetention.add(s.number())) {
+          log.warn("journal {}: {} is past retention but kept: recovery still needs events of {}; it goes once two "
+              + "snapshots cover them", dir, s.path().getFileName(), needed);
+        }
+        return;
+      }
+      Files.deleteIfExists(s.path());
+      fsyncDirectory();
+      closed.remove(0);
+      for (Map.Entry<String, Long> e : s.maxSeq().entrySet()) {
+        PidIndex p = index.get(e.getKey());
+        if (p != null) p.records.headMap(e.getValue(), true).clear();
+      }
+      log.info("journal {}: deleted {} ({} bytes, newest record {}): past retention", dir, s.path().getFileName(),
+          s.size(), s.newest());
+    }
+  }
+
+  /** The sequence number recovery of {@code pid} starts after, from its snapshots: the older of the two newest. */
+  private long snapshotCovers(String pid) {
+    Path pidDir = snapshotDir.resolve(java.net.URLEncoder.encode(pid, StandardCharsets.UTF_8));
+    if (!Files.isDirectory(pidDir)) return 0;
+    try (java.util.stream.Stream<Path> files = Files.list(pidDir)) {
+      List<Long> seqs = files.map(f -> f.getFileName().toString()).filter(n -> n.matches("\\d+-\\d+\\.json"))
+          .map(n -> Long.parseLong(n.substring(0, n.indexOf('-')))).sorted(java.util.Comparator.reverseOrder()).toList();
+      return seqs.size() >= 2 ? seqs.get(1) : 0;
+    } catch (IOException e) {
+      return 0;
     }
   }
 
@@ -249,7 +432,7 @@ public final class FileJournal extends AsyncWriteJournal {
   // ------------------------------------------------------------------------------------------ line codec
 
   /** A decoded, CRC-checked line: either an event record or a deletion marker. */
-  private record Decoded(String pid, Record record, long deletedTo) {}
+  private record Decoded(String pid, Record record, long deletedTo, long highest) {}
 
   /** An event kept in memory (decoded fields; payload bytes exactly as produced by the serializer). */
   private record Record(long seq, long timestamp, String writerUuid, String adapterManifest, int serializerId,
@@ -274,7 +457,7 @@ public final class FileJournal extends AsyncWriteJournal {
     }
     String pid = n.get("pid").asText();
     if (n.has("deletedTo")) {
-      return new Decoded(pid, null, n.get("deletedTo").asLong());
+      return new Decoded(pid, null, n.get("deletedTo").asLong(), n.path("highest").asLong(0));
     }
     if (!n.path("seq").canConvertToLong() || !n.path("serializerId").canConvertToInt()) {
       throw new IOException("event record without seq/serializerId");
@@ -294,7 +477,7 @@ public final class FileJournal extends AsyncWriteJournal {
     long ts = n.has("ts") ? Instant.parse(n.get("ts").asText()).toEpochMilli() : 0L;
     Record r = new Record(n.get("seq").asLong(), ts, n.path("writer").asText(""), n.path("adapterManifest").asText(""),
         n.get("serializerId").asInt(), n.path("manifest").asText(""), payload);
-    return new Decoded(pid, r, 0L);
+    return new Decoded(pid, r, 0L, 0L);
   }
 
   /** Exact source text of a top-level object/array field, so the payload bytes round-trip unchanged. */
@@ -421,6 +604,7 @@ public final class FileJournal extends AsyncWriteJournal {
     PidIndex p = index.computeIfAbsent(d.pid(), k -> new PidIndex());
     if (d.record() == null) {
       deleteFromIndex(p, d.deletedTo());
+      p.highest = Math.max(p.highest, d.highest());   // a segment checkpoint keeps what expired segments held
     } else {
       Record r = d.record();
       if (r.seq() > p.deletedTo) {
@@ -525,6 +709,11 @@ public final class FileJournal extends AsyncWriteJournal {
         o.failed(e);
       }
     }
+    try {
+      rotateIfDue(Instant.now());
+    } catch (Exception e) {
+      log.error("journal {}: rotation failed: {}", dir, e.toString());
+    }
   }
 
   private <T> Future<T> onIoThread(IoTask<T> task) {
@@ -593,6 +782,7 @@ public final class FileJournal extends AsyncWriteJournal {
           PidIndex p = index.computeIfAbsent(e.pid, k -> new PidIndex());
           p.records.put(e.record.seq(), e.record);
           p.highest = Math.max(p.highest, e.record.seq());
+          noteActive(new Decoded(e.pid, e.record, 0L, 0L));
         }
         promise.success(results);
       }
@@ -711,6 +901,9 @@ public final class FileJournal extends AsyncWriteJournal {
     try {
       if (channel != null) {
         channel.close();
+      }
+      if (lockChannel != null) {
+        lockChannel.close();
       }
     } catch (Exception e) {
       log.debug("close {}: {}", file, e.toString());
