@@ -65,6 +65,7 @@ public record NodeConfig(Config raw, NodeSettings settings, SdkXapiAdapter.Endpo
     try {
       Config all = user.withFallback(ConfigFactory.defaultApplication()).withFallback(ConfigFactory.defaultReference())
           .resolve();
+      journal(all);
       return new NodeConfig(all, settings(all), endpoint(all));
     } catch (ConfigException e) {
       throw new Invalid(e.getMessage(), e);
@@ -154,6 +155,19 @@ public record NodeConfig(Config raw, NodeSettings settings, SdkXapiAdapter.Endpo
         x.getBoolean("bind-to-host-address") ? Optional.of(address) : Optional.empty());
     return new SdkXapiAdapter.Endpoint(scheme, port, address, x.getString("user"), x.getString("password"),
         positive(x, "call-timeout"), positive(x, "connect-timeout"), positive(x, "probe-timeout"), security);
+  }
+
+  /** The journal's segment and retention settings: checked here, so a bad value stops the node naming the key. */
+  private static void journal(Config c) {
+    Config j = c.getConfig("tandem.journal");
+    if (j.getString("dir").isBlank()) throw new Invalid("tandem.journal.dir must not be empty");
+    long segment = j.getBytes("segment-size");
+    if (segment < 4096) throw new Invalid("tandem.journal.segment-size must be at least 4 KiB, got " + segment + " bytes");
+    if (j.getBytes("retention-size") < segment) {
+      throw new Invalid("tandem.journal.retention-size must be at least segment-size (" + segment + " bytes)");
+    }
+    positive(j, "segment-age");
+    positive(j, "retention-age");
   }
 
   private static int witnesses(Config c) {

@@ -58,6 +58,9 @@ class NodeConfigTest {
         Arguments.of(GOOD + "tandem.ha.mgt-link-loss-tolerance = 0s", "mgt-link-loss-tolerance must be a positive duration"),
         Arguments.of(GOOD + "tandem.ha.restart-concurrency = 0", "restart-concurrency must be 1..64"),
         Arguments.of(GOOD + "tandem.ha.op-mode = 3", "op-mode must be 1 (vApps) or 2 (VMs)"),
+        Arguments.of(GOOD + "tandem.journal.segment-size = 1 KiB", "segment-size must be at least 4 KiB"),
+        Arguments.of(GOOD + "tandem.journal.retention-size = 1 MiB", "retention-size must be at least segment-size"),
+        Arguments.of(GOOD + "tandem.journal.retention-age = 0s", "retention-age must be a positive duration"),
         Arguments.of(GOOD + "tandem.ha.disabled-vapps = \"shop\"", "disabled-vapps: \"shop\" is not a vApp UUID"));
   }
 
