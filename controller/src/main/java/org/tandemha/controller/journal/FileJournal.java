@@ -263,7 +263,7 @@ public final class FileJournal extends AsyncWriteJournal {
             + "or damaged; an operator must inspect and repair it.");
       }
       apply(decoded);
-      noteActive(decoded);
+      if (decoded.record() != null) noteActive(decoded, Instant.ofEpochMilli(decoded.record().timestamp()));
       pos = nl + 1;
       goodEnd = pos;
     }
@@ -274,9 +274,7 @@ public final class FileJournal extends AsyncWriteJournal {
   }
 
   /** Keeps the active file's record times and highest sequence numbers, for rotation and retention. */
-  private void noteActive(Decoded d) {
-    if (d.record() == null) return;
-    Instant at = Instant.ofEpochMilli(d.record().timestamp());
+  private void noteActive(Decoded d, Instant at) {
     if (activeOldest == null || at.isBefore(activeOldest)) activeOldest = at;
     if (activeNewest == null || at.isAfter(activeNewest)) activeNewest = at;
     activeMaxSeq.merge(d.pid(), d.record().seq(), Math::max);
@@ -782,7 +780,8 @@ public final class FileJournal extends AsyncWriteJournal {
           PidIndex p = index.computeIfAbsent(e.pid, k -> new PidIndex());
           p.records.put(e.record.seq(), e.record);
           p.highest = Math.max(p.highest, e.record.seq());
-          noteActive(new Decoded(e.pid, e.record, 0L, 0L));
+          // Written now: the segment's age counts from here, whatever timestamp the event itself carries.
+          noteActive(new Decoded(e.pid, e.record, 0L, 0L), Instant.now());
         }
         promise.success(results);
       }
