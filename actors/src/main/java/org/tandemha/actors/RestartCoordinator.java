@@ -66,8 +66,7 @@ public final class RestartCoordinator extends AbstractBehavior<RestartCoordinato
   private final Runnable readAgain;
   private final Map<VmId, Integer> inFlight = new HashMap<>();
   private final Map<VmId, Set<HostId>> failedOn = new HashMap<>();
-  private final Map<VmId, Integer> rounds = new HashMap<>();
-  private final Map<VmId, Instant> notBefore = new HashMap<>();
+  private final Backoff<VmId> backoff = new Backoff<>();
   private final Map<VmId, Instant> lastEnded = new HashMap<>();
   private final Map<VmId, String> lastNote = new HashMap<>();
   private final Set<VmId> vdiRetried = new HashSet<>();
@@ -123,8 +122,7 @@ public final class RestartCoordinator extends AbstractBehavior<RestartCoordinato
         if (!vm.halted()) forget(vm.id());
         continue;
       }
-      Instant wait = notBefore.get(vm.id());
-      if (wait != null && now.isBefore(wait)) continue;
+      if (backoff.waiting(vm.id(), now)) continue;
       waiting.add(new RestartOrder.Candidate(vm.id(), vm.name(), RestartOrder.priorityClass(vm.otherConfig(),
           vm.order()), vm.order()));
       byId.put(vm.id(), vm);
@@ -233,9 +231,9 @@ public final class RestartCoordinator extends AbstractBehavior<RestartCoordinato
 
   /** Every eligible host failed this VM (or none is eligible): wait, doubling, capped; then a new round. */
   private void backOff(VmView vm, String why) {
-    int n = rounds.merge(vm.id(), 1, Integer::sum);
-    Duration wait = HostChoice.backoff(n);
-    notBefore.put(vm.id(), clock.now().plus(wait));
+    Backoff.Wait w = backoff.failed(vm.id(), clock.now());
+    int n = w.round();
+    Duration wait = w.delay();
     failedOn.remove(vm.id());
     vdiRetried.remove(vm.id());
     String reason = "gave up for now (" + why + "); round " + n + ", next try in " + wait.toSeconds() + " s";
@@ -270,8 +268,7 @@ public final class RestartCoordinator extends AbstractBehavior<RestartCoordinato
   private void forget(VmId vm) {
     vdiRetried.remove(vm);
     failedOn.remove(vm);
-    rounds.remove(vm);
-    notBefore.remove(vm);
+    backoff.forget(vm);
     lastNote.remove(vm);
   }
 

@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import org.tandemha.actors.decide.HostChoice;
 import org.tandemha.actors.decide.VmPolicy;
 import org.tandemha.actors.port.Clock;
 import org.tandemha.actors.port.XapiFailure;
@@ -59,8 +58,7 @@ public final class VappCoordinator extends AbstractBehavior<VappCoordinator.Comm
   private final Set<String> inFlight = new HashSet<>();
   private final Set<HostId> declaring = new HashSet<>();
   private final Set<HostId> declared = new HashSet<>();   // during this fence; a stale read may still show it enabled
-  private final Map<String, Integer> rounds = new HashMap<>();
-  private final Map<String, Instant> notBefore = new HashMap<>();
+  private final Backoff<String> backoff = new Backoff<>();
   private final Map<String, Instant> lastEnded = new HashMap<>();
   private final Map<String, String> lastNote = new HashMap<>();
 
@@ -104,7 +102,7 @@ public final class VappCoordinator extends AbstractBehavior<VappCoordinator.Comm
             note(a, "left alone: " + v.reason());
             if (v.reason().equals("no halted member")) forget(a.uuid());
           }
-          return v.act() && !now.isBefore(notBefore.getOrDefault(a.uuid(), Instant.MIN));
+          return v.act() && !backoff.waiting(a.uuid(), now);
         })
         .sorted(java.util.Comparator.comparing(PoolSnapshot.Appliance::name).thenComparing(PoolSnapshot.Appliance::uuid))
         .toList();
@@ -174,10 +172,9 @@ public final class VappCoordinator extends AbstractBehavior<VappCoordinator.Comm
     } else {
       Throwable cause = cause(s.error());
       String code = cause instanceof XapiFailure f ? f.code() : cause.getClass().getSimpleName();
-      int n = rounds.merge(a.uuid(), 1, Integer::sum);
-      Duration wait = HostChoice.backoff(n);
-      notBefore.put(a.uuid(), clock.now().plus(wait));
-      String error = code + ": " + cause.getMessage() + "; round " + n + ", next try in " + wait.toSeconds() + " s";
+      Backoff.Wait w = backoff.failed(a.uuid(), clock.now());
+      String error = code + ": " + cause.getMessage() + "; round " + w.round() + ", next try in " + w.delay().toSeconds()
+          + " s";
       getContext().getLog().warn("vApp {} ({}): start failed: {}", a.name(), a.uuid(), error);
       recorder.record(new HaEvent.VappStartFailed(a.uuid(), a.name(), error, clock.now()), Noted.INSTANCE,
           e -> Noted.INSTANCE);
@@ -191,8 +188,7 @@ public final class VappCoordinator extends AbstractBehavior<VappCoordinator.Comm
   }
 
   private void forget(String vapp) {
-    rounds.remove(vapp);
-    notBefore.remove(vapp);
+    backoff.forget(vapp);
   }
 
   private void note(PoolSnapshot.Appliance a, String what) {
