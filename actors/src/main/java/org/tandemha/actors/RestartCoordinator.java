@@ -71,6 +71,7 @@ public final class RestartCoordinator extends AbstractBehavior<RestartCoordinato
   private final Map<VmId, String> lastNote = new HashMap<>();
   private final Set<VmId> vdiRetried = new HashSet<>();
   private Set<HostId> lastFenced = Set.of();
+  private Round lastRound;
   private boolean noQuorumNoted;
   private final Set<String> reportedInvalid = new HashSet<>();
 
@@ -105,6 +106,7 @@ public final class RestartCoordinator extends AbstractBehavior<RestartCoordinato
 
   private Behavior<Command> onRound(Round r) {
     PoolSnapshot pool = r.pool();
+    lastRound = r;
     lastFenced = r.fenced();
     Instant now = clock.now();
     List<RestartOrder.Candidate> waiting = new ArrayList<>();
@@ -192,7 +194,10 @@ public final class RestartCoordinator extends AbstractBehavior<RestartCoordinato
       recorder.record(new HaEvent.VmRestartFailed(vm.id(), vm.name(), s.host(), error, clock.now()), Noted.INSTANCE,
           e -> Noted.INSTANCE);
     }
-    readAgain.run();   // a fresh read shows the outcome and lets the next class or host go
+    // The freed slot goes to the next VM of the last read at once (VMs whose start ended since are left out of
+    // it); a fresh read shows the outcome and lets the next class or host go.
+    if (lastRound != null) onRound(lastRound);
+    readAgain.run();
     return this;
   }
 

@@ -1,0 +1,190 @@
+package org.tandemha.fencing;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import org.tandemha.actors.port.FenceDeviceError;
+import org.tandemha.actors.port.FencePort;
+import org.tandemha.protocol.HostId;
+import org.tandemha.protocol.PowerState;
+
+/**
+ * {@link FencePort} over the ClusterLabs fence-agents ({@code fence_ipmilan}, {@code fence_ilo*}, {@code fence_idrac},
+ * {@code fence_redfish}, {@code fence_apc}, …) through their standard interface (issue #7 items 1 and 5): options
+ * as {@code key=value} lines on stdin — never on the command line, so passwords do not show in {@code ps} —
+ * actions {@code off} and {@code status}, exit codes as the FenceAgentAPI defines them ({@code off}: 0 = done;
+ * {@code status}: 0 = on, 2 = off, anything else = failure). Every run is bounded; an agent still running at its
+ * bound is killed and counts as failed.
+ *
+ * <p>Each host has an ordered list of devices, its fence levels (e.g. IPMI, then a switched PDU): {@code off} goes
+ * to the first level, whose power is then read back; if it fails or does not read back off, the next level is
+ * tried. {@code status} asks the levels in order until one answers.
+ */
+public final class FenceAgentsPort implements FencePort {
+  /**
+   * One device: the agent (a name on PATH or /usr/sbin, or a path) and its stdin options ({@code ip}, {@code
+   * ipport}, {@code username}, {@code password}, {@code lanplus}, …). {@code action} is Tandem's to set.
+   */
+  public record Device(String agent, Map<String, String> options) {
+    public Device {
+      Objects.requireNonNull(agent, "agent");
+      options = Map.copyOf(new LinkedHashMap<>(options));
+      if (options.containsKey("action")) {
+        throw new IllegalArgumentException(agent + ": the option \"action\" is set by Tandem, not in the configuration");
+      }
+      for (Map.Entry<String, String> e : options.entrySet()) {
+        if (e.getKey().contains("=") || e.getKey().contains("\n") || e.getValue().contains("\n")) {
+          throw new IllegalArgumentException(agent + ": option " + e.getKey() + " must not contain '=' in its name or "
+              + "a newline");
+        }
+      }
+    }
+
+    /** How the device is named in logs and the journal: agent and address, never a password. */
+    public String name() {
+      String at = options.getOrDefault("ip", options.getOrDefault("ipaddr", ""));
+      String port = options.getOrDefault("ipport", "");
+      return agent.substring(agent.lastIndexOf('/') + 1) + (at.isEmpty() ? "" : "@" + at + (port.isEmpty() ? "" : ":" + port));
+    }
+  }
+
+  private final Map<HostId, List<Device>> levels;
+  private final Duration timeout;
+
+  /** @param timeout bound of each agent run (the FenceAgentActor bounds the whole fence on top) */
+  public FenceAgentsPort(Map<HostId, List<Device>> levels, Duration timeout) {
+    Map<HostId, List<Device>> copy = new LinkedHashMap<>();
+    levels.forEach((h, l) -> {
+      if (l.isEmpty()) throw new IllegalArgumentException("host " + h + ": no fence device configured");
+      copy.put(h, List.copyOf(l));
+    });
+    this.levels = Map.copyOf(copy);
+    this.timeout = timeout;
+  }
+
+  @Override public String device() {
+    List<String> names = new ArrayList<>();
+    levels.values().forEach(l -> l.forEach(d -> { if (!names.contains(d.name())) names.add(d.name()); }));
+    return "fence-agents[" + String.join(", ", names) + "]";
+  }
+
+  /** The device(s) of one host, as shown in its fence's journal line. */
+  public String deviceOf(HostId target) {
+    return String.join(" then ", levelsOf(target).stream().map(Device::name).toList());
+  }
+
+  @Override public PowerState powerOff(HostId target) {
+    List<String> failures = new ArrayList<>();
+    for (Device d : levelsOf(target)) {
+      Run off = run(d, "off");
+      if (off.exit() != 0) {
+        failures.add(d.name() + ": off " + off.describe());
+        continue;
+      }
+      Run status = run(d, "status");
+      if (status.exit() == 2) return PowerState.OFF;
+      failures.add(d.name() + ": off returned 0 but status " + (status.exit() == 0 ? "reads ON" : status.describe()));
+    }
+    throw new FenceDeviceError("fence of " + target + " failed at every level: " + String.join("; ", failures));
+  }
+
+  @Override public PowerState status(HostId target) {
+    List<String> failures = new ArrayList<>();
+    for (Device d : levelsOf(target)) {
+      Run status = run(d, "status");
+      if (status.exit() == 0) return PowerState.ON;
+      if (status.exit() == 2) return PowerState.OFF;
+      failures.add(d.name() + ": status " + status.describe());
+    }
+    throw new FenceDeviceError("power of " + target + " unknown: " + String.join("; ", failures));
+  }
+
+  private List<Device> levelsOf(HostId target) {
+    List<Device> l = levels.get(target);
+    if (l == null) throw new FenceDeviceError("no fence device is configured for host " + target);
+    return l;
+  }
+
+  /** One agent run: exit code (-1 = did not finish in time or could not start) and what it said. */
+  record Run(int exit, String output) {
+    String describe() {
+      String said = output.strip();
+      if (said.length() > 300) said = said.substring(0, 300) + "…";
+      return (exit < 0 ? "did not finish" : "exit " + exit) + (said.isEmpty() ? "" : ": " + said.replace('\n', ' '));
+    }
+  }
+
+  Run run(Device d, String action) {
+    Process p;
+    try {
+      ProcessBuilder pb = new ProcessBuilder(executable(d.agent())).redirectErrorStream(true);
+      pb.environment().put("PYTHONWARNINGS", "ignore::DeprecationWarning");   // fence_* on Python 3.11+ warn on stderr
+      p = pb.start();
+    } catch (IOException e) {
+      return new Run(-1, "cannot start " + d.agent() + ": " + e.getMessage());
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    Thread reader = new Thread(() -> copyBounded(p.getInputStream(), out), "fence-agent-output");
+    reader.setDaemon(true);
+    reader.start();
+    try (OutputStream in = p.getOutputStream()) {
+      StringBuilder sb = new StringBuilder();
+      d.options().forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
+      sb.append("action=").append(action).append('\n');
+      in.write(sb.toString().getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      // The agent exited before reading its options: its exit code and output say why.
+    }
+    try {
+      if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+        p.waitFor(5, TimeUnit.SECONDS);
+        reader.join(1000);
+        return new Run(-1, "no result within " + timeout.toMillis() + " ms; killed. " + text(out));
+      }
+      reader.join(2000);
+      return new Run(p.exitValue(), text(out));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      p.destroyForcibly();
+      return new Run(-1, "interrupted");
+    }
+  }
+
+  /** A bare agent name is looked up in /usr/sbin (where the Debian and RPM packages put them), else on PATH. */
+  static String executable(String agent) {
+    if (agent.contains("/")) return agent;
+    Path sbin = Path.of("/usr/sbin", agent);
+    return java.nio.file.Files.isExecutable(sbin) ? sbin.toString() : agent;
+  }
+
+  private static void copyBounded(InputStream in, ByteArrayOutputStream out) {
+    byte[] buf = new byte[4096];
+    try {
+      for (int n; (n = in.read(buf)) > 0; ) {
+        synchronized (out) {
+          if (out.size() < 64 * 1024) out.write(buf, 0, n);
+        }
+      }
+    } catch (IOException ignored) {
+      // the agent was killed
+    }
+  }
+
+  private static String text(ByteArrayOutputStream out) {
+    synchronized (out) {
+      return out.toString(StandardCharsets.UTF_8);
+    }
+  }
+}
