@@ -103,7 +103,8 @@ public final class TakeoverActor extends AbstractBehavior<TakeoverActor.Command>
         progress)));
   }
 
-  private static final Duration MASTER_CHECK_INTERVAL = Duration.ofMillis(500);
+  // A refused login is cheap; the VMs wait on this, so ask often.
+  private static final Duration MASTER_CHECK_INTERVAL = Duration.ofMillis(100);
   /** HA-Lizard tries pool-recover-slaves up to 5 times, 5 s apart; the new master's xapi may still be settling. */
   private static final int RECOVER_ATTEMPTS = 5;
   private static final Duration RECOVER_RETRY = Duration.ofSeconds(1);
