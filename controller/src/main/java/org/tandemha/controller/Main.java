@@ -65,10 +65,21 @@ public final class Main {
       err.println("tandem node: invalid configuration: " + e.getMessage());
       return 2;
     }
-    // Real power fencing (fence-agents, HA-Lizard scripts) is issue #7; until then only the simulated
-    // pool's device exists, so a real node refuses to run unfenced rather than pretending.
-    err.println("tandem node: no fence method is implemented for real hosts yet (host "
-        + config.settings().self() + "); use ops/demo for the simulated pool");
-    return 3;
+    org.tandemha.controller.fence.FenceConfig.Devices devices;
+    try {
+      devices = org.tandemha.controller.fence.FenceConfig.read(config.raw());
+    } catch (NodeConfig.Invalid e) {
+      err.println("tandem node: invalid configuration: " + e.getMessage());
+      return 2;
+    }
+    if (devices.none()) {
+      // Never without a power fence: a takeover needs the lost host confirmed off.
+      err.println("tandem node: no fence device is configured (tandem.fence.hosts) for host "
+          + config.settings().self() + " or its peers; refusing to run without a power fence (see README, Fencing)");
+      return 3;
+    }
+    var system = TandemNode.start(config, devices.port(), new org.tandemha.controller.host.SysrqSelfFence());
+    system.getWhenTerminated().toCompletableFuture().join();
+    return 0;
   }
 }

@@ -101,4 +101,19 @@ class NodeConfigTest {
     assertEquals(2, Main.run(new String[] {"witness", "--config"}, ps));
     assertTrue(err.toString(StandardCharsets.UTF_8).contains("usage: tandem node"));
   }
+
+  @Test
+  void aNodeWithoutAPowerFenceRefusesToRunAndABadFenceIsNamed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+      throws Exception {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream ps = new PrintStream(err, true, StandardCharsets.UTF_8);
+    java.nio.file.Path conf = tmp.resolve("tandem.conf");
+    Files.writeString(conf, GOOD);
+    assertEquals(3, Main.run(new String[] {"node", "--config", conf.toString()}, ps));
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("refusing to run without a power fence"), err.toString());
+    Files.writeString(conf, GOOD + "tandem.fence.hosts { \"3f9a2c1e-5b7d-4e8f-a1c3-000000000a01\" = "
+        + "[ { agent = \"fence_nosuchagent\" } ] }\n");
+    assertEquals(2, Main.run(new String[] {"node", "--config", conf.toString()}, ps));
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("fence_nosuchagent is not installed"), err.toString());
+  }
 }

@@ -162,11 +162,21 @@ public final class FenceAgentsPort implements FencePort {
     }
   }
 
-  /** A bare agent name is looked up in /usr/sbin (where the Debian and RPM packages put them), else on PATH. */
-  static String executable(String agent) {
+  /**
+   * A bare agent name is looked up in /usr/sbin (where the Debian and RPM packages put them), then on PATH; the
+   * name itself comes back when it is found nowhere.
+   */
+  public static String executable(String agent) {
     if (agent.contains("/")) return agent;
-    Path sbin = Path.of("/usr/sbin", agent);
-    return java.nio.file.Files.isExecutable(sbin) ? sbin.toString() : agent;
+    List<String> dirs = new ArrayList<>(List.of("/usr/sbin"));
+    String path = System.getenv("PATH");
+    if (path != null) dirs.addAll(List.of(path.split(":")));
+    for (String d : dirs) {
+      if (d.isBlank()) continue;
+      Path p = Path.of(d, agent);
+      if (java.nio.file.Files.isExecutable(p)) return p.toString();
+    }
+    return agent;
   }
 
   private static void copyBounded(InputStream in, ByteArrayOutputStream out) {
