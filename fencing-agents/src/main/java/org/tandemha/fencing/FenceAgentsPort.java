@@ -124,22 +124,78 @@ public final class FenceAgentsPort implements FencePort {
     }
   }
 
+  /**
+   * The agents that run {@code ipmitool} and would put the password on its command line ({@code -P secret}, visible
+   * in {@code ps} to every user of dom0): Tandem gives them no password but its own {@code ipmitool_path}, a wrapper
+   * that drops {@code -P} and hands ipmitool the password through a 0600 file ({@code -f}).
+   */
+  static final java.util.Set<String> IPMITOOL_AGENTS = java.util.Set.of("fence_ipmilan", "fence_ipmilanplus",
+      "fence_ilo3", "fence_ilo4", "fence_ilo5", "fence_idrac", "fence_imm");
+
   Run run(Device d, String action) {
+    String name = d.agent().substring(d.agent().lastIndexOf('/') + 1);
+    Map<String, String> options = new LinkedHashMap<>(d.options());
+    Path secretDir = null;
     Process p;
     try {
       ProcessBuilder pb = new ProcessBuilder(executable(d.agent())).redirectErrorStream(true);
       pb.environment().put("PYTHONWARNINGS", "ignore::DeprecationWarning");   // fence_* on Python 3.11+ warn on stderr
+      if (IPMITOOL_AGENTS.contains(name) && options.containsKey("password") && !options.containsKey("ipmitool_path")) {
+        secretDir = java.nio.file.Files.createTempDirectory("tandem-fence-",
+            java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+        Path secret = secretDir.resolve("password");
+        java.nio.file.Files.writeString(secret, options.remove("password"));
+        Path wrapper = secretDir.resolve("ipmitool");
+        java.nio.file.Files.writeString(wrapper, IPMITOOL_WRAPPER.formatted(executable("ipmitool")));
+        java.nio.file.Files.setPosixFilePermissions(wrapper,
+            java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        options.put("ipmitool_path", wrapper.toString());
+        pb.environment().put("TANDEM_IPMI_PASSWORD_FILE", secret.toString());
+      }
       p = pb.start();
     } catch (IOException e) {
+      deleteQuietly(secretDir);
       return new Run(-1, "cannot start " + d.agent() + ": " + e.getMessage());
     }
+    try {
+      return await(p, options, action);
+    } finally {
+      deleteQuietly(secretDir);
+    }
+  }
+
+  /** ipmitool's arguments without {@code -P <password>}, the password read from the file instead. */
+  private static final String IPMITOOL_WRAPPER = """
+      #!/bin/bash
+      # Tandem: ipmitool without the password on its command line (-P dropped; -f reads it from a 0600 file).
+      args=(); skip=0
+      for a in "$@"; do
+        if ((skip)); then skip=0; continue; fi
+        if [[ $a == -P ]]; then skip=1; continue; fi
+        args+=("$a")
+      done
+      exec %s -f "$TANDEM_IPMI_PASSWORD_FILE" "${args[@]}"
+      """;
+
+  private static void deleteQuietly(Path dir) {
+    if (dir == null) return;
+    try (var files = java.nio.file.Files.list(dir)) {
+      for (Path f : files.toList()) java.nio.file.Files.deleteIfExists(f);
+      java.nio.file.Files.deleteIfExists(dir);
+    } catch (IOException ignored) {
+      // a temp dir left behind holds a 0700 directory only
+    }
+  }
+
+  private Run await(Process p, Map<String, String> options, String action) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     Thread reader = new Thread(() -> copyBounded(p.getInputStream(), out), "fence-agent-output");
     reader.setDaemon(true);
     reader.start();
     try (OutputStream in = p.getOutputStream()) {
       StringBuilder sb = new StringBuilder();
-      d.options().forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
+      options.forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
       sb.append("action=").append(action).append('\n');
       in.write(sb.toString().getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {

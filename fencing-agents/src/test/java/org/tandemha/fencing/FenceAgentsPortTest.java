@@ -30,11 +30,50 @@ class FenceAgentsPortTest {
   void offIsReadBackThroughTheRealAgent() throws Exception {
     try (IpmiSim bmc = IpmiSim.start(tmp.resolve("bmc"))) {
       FenceAgentsPort port = new FenceAgentsPort(Map.of(XS1, List.of(bmc.device(IpmiSim.PASSWORD))), Duration.ofSeconds(30));
+      // Watch every process's command line while the agents run: the password must never be in one.
+      java.util.concurrent.atomic.AtomicBoolean seen = new java.util.concurrent.atomic.AtomicBoolean();
+      java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+      Thread watch = new Thread(() -> {
+        while (!done.get()) {
+          try (var procs = java.nio.file.Files.list(Path.of("/proc"))) {
+            procs.filter(d -> d.getFileName().toString().matches("\\d+")).forEach(d -> {
+              try {
+                if (new String(java.nio.file.Files.readAllBytes(d.resolve("cmdline"))).contains(IpmiSim.PASSWORD)) seen.set(true);
+              } catch (Exception gone) {
+                // the process ended meanwhile
+              }
+            });
+          } catch (Exception ignored) {
+            // next round
+          }
+        }
+      });
+      watch.start();
       assertEquals(PowerState.ON, port.status(XS1));
       assertEquals(PowerState.OFF, port.powerOff(XS1));
+      done.set(true);
+      watch.join();
+      assertFalse(seen.get(), "the password appeared in a process's command line");
       assertFalse(bmc.poweredOn(), "the BMC cut the chassis power");
       assertEquals(PowerState.OFF, port.status(XS1));
       assertEquals("fence_ipmilan@127.0.0.1:" + bmc.port, port.deviceOf(XS1));
+    }
+  }
+
+  @Test
+  void anAgentThatSaysOffButLeavesThePowerOnIsAFailedFence() throws Exception {
+    try (IpmiSim bmc = IpmiSim.start(tmp.resolve("bmc"))) {
+      // A lying device: "off" answers success and does nothing; status is the real agent's.
+      Path liar = tmp.resolve("fence_liar");
+      java.nio.file.Files.writeString(liar, "#!/bin/sh\ninput=$(cat)\ncase \"$input\" in *action=off*) exit 0;; esac\n"
+          + "printf '%s\\n' \"$input\" | /usr/sbin/fence_ipmilan\n");
+      java.nio.file.Files.setPosixFilePermissions(liar, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+      FenceAgentsPort.Device d = bmc.device(IpmiSim.PASSWORD);
+      FenceAgentsPort port = new FenceAgentsPort(Map.of(XS1, List.of(new FenceAgentsPort.Device(liar.toString(),
+          d.options()))), Duration.ofSeconds(30));
+      FenceDeviceError e = assertThrows(FenceDeviceError.class, () -> port.powerOff(XS1));
+      assertTrue(e.getMessage().contains("off returned 0 but status reads ON"), e.getMessage());
+      assertTrue(bmc.poweredOn());
     }
   }
 

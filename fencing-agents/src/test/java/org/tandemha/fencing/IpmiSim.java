@@ -16,8 +16,8 @@ import java.util.concurrent.TimeUnit;
  * Real fence agents talk IPMI-over-LAN to it exactly as to a server's BMC.
  */
 final class IpmiSim implements AutoCloseable {
-  static final String USER = "u";
-  static final String PASSWORD = "p";
+  static final String USER = "tandem";
+  static final String PASSWORD = "Pw-9f3k2-ipmi";
 
   final int port;
   private final Path dir;

@@ -1,0 +1,100 @@
+package org.tandemha.fencing;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.tandemha.actors.port.FenceDeviceError;
+import org.tandemha.actors.port.FencePort;
+import org.tandemha.protocol.HostId;
+import org.tandemha.protocol.PowerState;
+
+/**
+ * {@link FencePort} for users' existing HA-Lizard agents (issue #7 item 2, halizard-behaviour §5.1):
+ * {@code <FENCE_FILE_LOC>/<METHOD>/<METHOD>.sh <host-uuid> stop}, run directly (never through a shell, so the
+ * arguments reach the script unchanged), bounded, killed at its bound. By the contract exit 0 means "done, and for
+ * {@code stop} the host verified off"; anything else, or no answer in time, is a failed fence. The scripts have no
+ * status action: {@link #status} answers OFF only for a host this port has seen a successful {@code stop} of, and
+ * otherwise says it cannot tell — never ON or OFF by guess.
+ */
+public final class HaLizardScriptPort implements FencePort {
+  private final Path script;
+  private final String method;
+  private final Duration timeout;
+  private final Map<HostId, Boolean> stopped = new ConcurrentHashMap<>();
+
+  /** @param fenceFileLoc FENCE_FILE_LOC (HA-Lizard's default {@code /etc/ha-lizard/fence}); @param method FENCE_METHOD */
+  public HaLizardScriptPort(Path fenceFileLoc, String method, Duration timeout) {
+    if (method.isBlank() || method.contains("/") || method.contains("..")) {
+      throw new IllegalArgumentException("fence method \"" + method + "\" is not a plain name");
+    }
+    this.method = method;
+    this.script = fenceFileLoc.resolve(method).resolve(method + ".sh");
+    this.timeout = timeout;
+  }
+
+  @Override public String device() { return "ha-lizard:" + method + " (" + script + ")"; }
+
+  @Override public PowerState powerOff(HostId target) {
+    if (!Files.isExecutable(script)) {
+      throw new FenceDeviceError(device() + ": no executable agent at " + script);
+    }
+    stopped.remove(target);
+    Process p;
+    try {
+      p = new ProcessBuilder(List.of(script.toString(), target.uuid(), "stop")).redirectErrorStream(true).start();
+      p.getOutputStream().close();
+    } catch (IOException e) {
+      throw new FenceDeviceError(device() + ": cannot start: " + e.getMessage(), e);
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    Thread reader = new Thread(() -> {
+      try {
+        byte[] buf = new byte[4096];
+        for (int n; (n = p.getInputStream().read(buf)) > 0; ) {
+          synchronized (out) {
+            if (out.size() < 16 * 1024) out.write(buf, 0, n);
+          }
+        }
+      } catch (IOException ignored) {
+        // killed
+      }
+    }, "ha-lizard-agent-output");
+    reader.setDaemon(true);
+    reader.start();
+    try {
+      if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+        throw new FenceDeviceError(device() + " " + target + " stop: no result within " + timeout.toMillis() + " ms; killed");
+      }
+      reader.join(2000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      p.destroyForcibly();
+      throw new FenceDeviceError(device() + ": interrupted", e);
+    }
+    String said;
+    synchronized (out) {
+      said = out.toString(StandardCharsets.UTF_8).strip().replace('\n', ' ');
+    }
+    if (said.length() > 300) said = said.substring(0, 300) + "…";
+    if (p.exitValue() != 0) {
+      throw new FenceDeviceError(device() + " " + target + " stop: exit " + p.exitValue() + (said.isEmpty() ? "" : ": " + said));
+    }
+    stopped.put(target, true);
+    return PowerState.OFF;
+  }
+
+  @Override public PowerState status(HostId target) {
+    if (Boolean.TRUE.equals(stopped.get(target))) return PowerState.OFF;   // the script verified it off (§5.1)
+    throw new FenceDeviceError(device() + ": HA-Lizard agents have no status action; the power of " + target
+        + " is known only right after a successful stop");
+  }
+}
