@@ -12,10 +12,12 @@ public final class Main {
       usage: tandem node [--config FILE]
              tandem witness [--config FILE]
              tandem events [--dir DIR] [--since S] [--host H] [--type T] [--json] [--follow]
+             tandem fence test HOST-UUID [--config FILE]
         node     runs this host's Tandem node
         witness  runs a witness: a cluster member that only votes for quorum (no HA actors), for a third
                  machine next to a two-host pool
         events   prints the journal, newest last (`tandem events --help`)
+        fence    `fence test HOST`: asks the host's fence devices for its power status; powers nothing off
         FILE (default /etc/tandem/tandem.conf if it exists) overrides the defaults in application.conf.""";
 
   private Main() {}
@@ -25,6 +27,10 @@ public final class Main {
   }
 
   static int run(String[] args, PrintStream err) {
+    if (args.length > 0 && args[0].equals("fence")) {
+      return org.tandemha.controller.fence.FenceTestCommand.run(java.util.List.of(args).subList(1, args.length),
+          System.out, err);
+    }
     if (args.length > 0 && args[0].equals("events")) {
       return org.tandemha.controller.journal.EventsCommand.run(java.util.List.of(args).subList(1, args.length),
           System.out, err, java.time.Instant::now, () -> false);

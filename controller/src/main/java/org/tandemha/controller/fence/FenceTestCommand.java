@@ -1,0 +1,79 @@
+package org.tandemha.controller.fence;
+
+import java.io.File;
+import java.io.PrintStream;
+import java.util.List;
+import org.tandemha.actors.port.FenceDeviceError;
+import org.tandemha.controller.NodeConfig;
+import org.tandemha.fencing.FenceAgentsPort;
+import org.tandemha.protocol.HostId;
+import org.tandemha.protocol.PowerState;
+
+/**
+ * {@code tandem fence test HOST [--config FILE]} (issue #7 item 7): asks every configured fence level of the host
+ * for its power status, through the same agents and options a fence would use, and says what a fence would do —
+ * without powering anything off. Exit 0 when the first level answers, 1 when no level does, 2 on bad input.
+ */
+public final class FenceTestCommand {
+  private FenceTestCommand() {}
+
+  public static final String USAGE = """
+      usage: tandem fence test HOST-UUID [--config FILE]
+        asks each fence level configured for HOST (tandem.fence.hosts) for the power status, as a fence would,
+        and powers nothing off""";
+
+  public static int run(List<String> args, PrintStream out, PrintStream err) {
+    if (args.isEmpty() || args.get(0).equals("--help")) {
+      (args.isEmpty() ? err : out).println(USAGE);
+      return args.isEmpty() ? 2 : 0;
+    }
+    if (!args.get(0).equals("test") || args.size() < 2) {
+      err.println("tandem fence: unknown or incomplete command " + String.join(" ", args));
+      err.println(USAGE);
+      return 2;
+    }
+    String host = args.get(1);
+    File config = null;
+    for (int i = 2; i < args.size(); i++) {
+      if (args.get(i).equals("--config") && i + 1 < args.size()) {
+        config = new File(args.get(++i));
+      } else {
+        err.println("tandem fence test: unexpected argument \"" + args.get(i) + "\"");
+        err.println(USAGE);
+        return 2;
+      }
+    }
+    if (config == null && new File("/etc/tandem/tandem.conf").isFile()) config = new File("/etc/tandem/tandem.conf");
+    FenceConfig.Devices devices;
+    try {
+      devices = FenceConfig.read(NodeConfig.load(config).raw());
+    } catch (NodeConfig.Invalid e) {
+      err.println("tandem fence test: invalid configuration: " + e.getMessage());
+      return 2;
+    }
+    List<FenceAgentsPort.Device> levels = devices.levels().get(new HostId(host.toLowerCase(java.util.Locale.ROOT)));
+    if (levels == null) {
+      err.println("tandem fence test: no fence device is configured for host " + host + " (tandem.fence.hosts)");
+      return 2;
+    }
+    int firstAnswer = -1;
+    for (int i = 0; i < levels.size(); i++) {
+      FenceAgentsPort.Device d = levels.get(i);
+      FenceAgentsPort one = new FenceAgentsPort(java.util.Map.of(new HostId(host), List.of(d)), devices.agentTimeout());
+      try {
+        PowerState s = one.status(new HostId(host));
+        out.printf("level %d  %-40s power %s%n", i + 1, d.name(), s);
+        if (firstAnswer < 0) firstAnswer = i;
+      } catch (FenceDeviceError e) {
+        out.printf("level %d  %-40s NO ANSWER: %s%n", i + 1, d.name(), e.getMessage());
+      }
+    }
+    if (firstAnswer < 0) {
+      out.println("a fence of " + host + " would FAIL now: no level answers; the host would not be taken over");
+      return 1;
+    }
+    out.println("a fence of " + host + " would power it off through level " + (firstAnswer + 1) + " ("
+        + levels.get(firstAnswer).name() + ") and read the power back; nothing was powered off");
+    return 0;
+  }
+}
