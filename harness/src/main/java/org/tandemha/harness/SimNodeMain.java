@@ -55,8 +55,10 @@ public final class SimNodeMain {
     NodeConfig config;
     URI fence;
     Optional<String> gateway;
+    org.tandemha.controller.fence.FenceConfig.Devices devices;
     try {
       config = NodeConfig.load(new File(rest[1]));
+      devices = org.tandemha.controller.fence.FenceConfig.read(config.raw());
       fence = URI.create(config.raw().getString("tandem.sim.fence-url"));
       simulatedHosts(config);
       gateway = config.raw().hasPath("tandem.sim.gateway")
@@ -68,7 +70,9 @@ public final class SimNodeMain {
     }
     SimPowerFence power = new SimPowerFence(fence, config.settings().fenceTimeout());
     SimLinks links = new SimLinks(power, config.settings().self());
-    var system = TandemNode.start(config, power, new SimSelfFence(power, config.settings().self()),
+    // With fence devices configured (BMCs of the simulated hosts), the real fence-agents fence; else the power switch.
+    org.tandemha.actors.port.FencePort fencePort = devices.none() ? power : devices.port();
+    var system = TandemNode.start(config, fencePort, new SimSelfFence(power, config.settings().self()),
         new SimNet(power, simulatedHosts(config), links::cut, gateway, new InetNet()),
         new SimLocalDomains(power, config.settings().self()));
     links.start(system);
