@@ -92,23 +92,24 @@ public final class VappCoordinator extends AbstractBehavior<VappCoordinator.Comm
   private Behavior<Command> onRound(Round r) {
     PoolSnapshot pool = r.pool();
     Instant now = clock.now();
-    List<PoolSnapshot.Appliance> due = pool.appliances().stream()
-        .filter(a -> !inFlight.contains(a.uuid()))
-        // A read that began before this vApp's last start ended may not show that start yet.
-        .filter(a -> lastEnded.get(a.uuid()) == null || pool.at().isAfter(lastEnded.get(a.uuid())))
-        .filter(a -> {
-          VmPolicy.Verdict v = VmPolicy.toStartVapp(ha, pool.pool(), a, pool.members(a.uuid()));
-          if (!v.act()) {
-            note(a, "left alone: " + v.reason());
-            if (v.reason().equals("no halted member")) forget(a.uuid());
-          }
-          return v.act() && !backoff.waiting(a.uuid(), now);
-        })
-        .sorted(java.util.Comparator.comparing(PoolSnapshot.Appliance::name).thenComparing(PoolSnapshot.Appliance::uuid))
-        .toList();
+    Map<PoolSnapshot.Appliance, String> due = new java.util.TreeMap<>(
+        java.util.Comparator.comparing(PoolSnapshot.Appliance::name).thenComparing(PoolSnapshot.Appliance::uuid));
+    for (PoolSnapshot.Appliance a : pool.appliances()) {
+      if (inFlight.contains(a.uuid())) continue;
+      // A read that began before this vApp's last start ended may not show that start yet.
+      Instant ended = lastEnded.get(a.uuid());
+      if (ended != null && !pool.at().isAfter(ended)) continue;
+      VmPolicy.Verdict v = VmPolicy.toStartVapp(ha, pool.pool(), a, pool.members(a.uuid()));
+      if (!v.act()) {
+        note(a, "left alone: " + v.reason());
+        if (pool.members(a.uuid()).stream().noneMatch(org.tandemha.protocol.VmView::halted)) backoff.forget(a.uuid());
+        continue;
+      }
+      if (!backoff.waiting(a.uuid(), now)) due.put(a, v.reason());
+    }
     if (due.isEmpty()) return this;
     if (!r.quorate()) {
-      due.forEach(a -> note(a, "halted members, but this node has no quorum: a node without quorum starts nothing"));
+      due.keySet().forEach(a -> note(a, "halted members, but this node has no quorum: a node without quorum starts nothing"));
       return this;
     }
     // XAPI chooses the members' hosts: a fenced host it still thinks live and enabled must be declared dead first.
@@ -126,11 +127,11 @@ public final class VappCoordinator extends AbstractBehavior<VappCoordinator.Comm
       }
       return this;
     }
-    for (PoolSnapshot.Appliance a : due) {
+    for (Map.Entry<PoolSnapshot.Appliance, String> d : due.entrySet()) {
+      PoolSnapshot.Appliance a = d.getKey();
       if (inFlight.size() >= limit) break;
       inFlight.add(a.uuid());
-      String reason = VmPolicy.toStartVapp(ha, pool.pool(), a, pool.members(a.uuid())).reason()
-          + "; VM_appliance.start applies the vApp's start order and delays";
+      String reason = d.getValue() + "; VM_appliance.start applies the vApp's start order and delays";
       getContext().getLog().info("vApp {} ({}): starting: {}", a.name(), a.uuid(), reason);
       recorder.record(new HaEvent.VappStartIssued(a.uuid(), a.name(), reason, clock.now()), new Issued(a),
           e -> { inFlight.remove(a.uuid()); return new NotIssued("start of vApp " + a.name(), e); });
@@ -167,7 +168,7 @@ public final class VappCoordinator extends AbstractBehavior<VappCoordinator.Comm
     lastEnded.put(a.uuid(), clock.now());
     if (s.error() == null) {
       getContext().getLog().info("vApp {} ({}): started", a.name(), a.uuid());
-      forget(a.uuid());
+      backoff.forget(a.uuid());
       recorder.record(new HaEvent.VappStarted(a.uuid(), a.name(), clock.now()), Noted.INSTANCE, e -> Noted.INSTANCE);
     } else {
       Throwable cause = cause(s.error());
@@ -185,10 +186,6 @@ public final class VappCoordinator extends AbstractBehavior<VappCoordinator.Comm
 
   private static Throwable cause(Throwable t) {
     return t.getCause() != null ? t.getCause() : t;
-  }
-
-  private void forget(String vapp) {
-    backoff.forget(vapp);
   }
 
   private void note(PoolSnapshot.Appliance a, String what) {

@@ -1,10 +1,6 @@
 package org.tandemha.fencing;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 import org.tandemha.actors.port.FenceDeviceError;
 import org.tandemha.actors.port.FencePort;
 import org.tandemha.protocol.HostId;
@@ -86,12 +81,12 @@ public final class FenceAgentsPort implements FencePort {
   @Override public PowerState powerOff(HostId target) {
     List<String> failures = new ArrayList<>();
     for (Device d : levelsOf(target)) {
-      Run off = run(d, "off");
+      BoundedRun.Result off = run(d, "off");
       if (off.exit() != 0) {
         failures.add(d.name() + ": off " + off.describe());
         continue;
       }
-      Run status = run(d, "status");
+      BoundedRun.Result status = run(d, "status");
       if (status.exit() == 2) return PowerState.OFF;
       failures.add(d.name() + ": off returned 0 but status " + (status.exit() == 0 ? "reads ON" : status.describe()));
     }
@@ -101,7 +96,7 @@ public final class FenceAgentsPort implements FencePort {
   @Override public PowerState status(HostId target) {
     List<String> failures = new ArrayList<>();
     for (Device d : levelsOf(target)) {
-      Run status = run(d, "status");
+      BoundedRun.Result status = run(d, "status");
       if (status.exit() == 0) return PowerState.ON;
       if (status.exit() == 2) return PowerState.OFF;
       failures.add(d.name() + ": status " + status.describe());
@@ -115,15 +110,6 @@ public final class FenceAgentsPort implements FencePort {
     return l;
   }
 
-  /** One agent run: exit code (-1 = did not finish in time or could not start) and what it said. */
-  record Run(int exit, String output) {
-    String describe() {
-      String said = output.strip();
-      if (said.length() > 300) said = said.substring(0, 300) + "…";
-      return (exit < 0 ? "did not finish" : "exit " + exit) + (said.isEmpty() ? "" : ": " + said.replace('\n', ' '));
-    }
-  }
-
   /**
    * The agents that run {@code ipmitool} and would put the password on its command line ({@code -P secret}, visible
    * in {@code ps} to every user of dom0): Tandem gives them no password but its own {@code ipmitool_path}, a wrapper
@@ -132,14 +118,13 @@ public final class FenceAgentsPort implements FencePort {
   static final java.util.Set<String> IPMITOOL_AGENTS = java.util.Set.of("fence_ipmilan", "fence_ipmilanplus",
       "fence_ilo3", "fence_ilo4", "fence_ilo5", "fence_idrac", "fence_imm");
 
-  Run run(Device d, String action) {
+  BoundedRun.Result run(Device d, String action) {
     String name = d.agent().substring(d.agent().lastIndexOf('/') + 1);
     Map<String, String> options = new LinkedHashMap<>(d.options());
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("PYTHONWARNINGS", "ignore::DeprecationWarning");   // fence_* on Python 3.11+ warn on stderr
     Path secretDir = null;
-    Process p;
     try {
-      ProcessBuilder pb = new ProcessBuilder(executable(d.agent())).redirectErrorStream(true);
-      pb.environment().put("PYTHONWARNINGS", "ignore::DeprecationWarning");   // fence_* on Python 3.11+ warn on stderr
       if (IPMITOOL_AGENTS.contains(name) && options.containsKey("password") && !options.containsKey("ipmitool_path")) {
         secretDir = java.nio.file.Files.createTempDirectory("tandem-fence-",
             java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
@@ -151,15 +136,14 @@ public final class FenceAgentsPort implements FencePort {
         java.nio.file.Files.setPosixFilePermissions(wrapper,
             java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
         options.put("ipmitool_path", wrapper.toString());
-        pb.environment().put("TANDEM_IPMI_PASSWORD_FILE", secret.toString());
+        env.put("TANDEM_IPMI_PASSWORD_FILE", secret.toString());
       }
-      p = pb.start();
+      StringBuilder stdin = new StringBuilder();
+      options.forEach((k, v) -> stdin.append(k).append('=').append(v).append('\n'));
+      stdin.append("action=").append(action).append('\n');
+      return BoundedRun.run(List.of(executable(d.agent())), env, stdin.toString(), timeout);
     } catch (IOException e) {
-      deleteQuietly(secretDir);
-      return new Run(-1, "cannot start " + d.agent() + ": " + e.getMessage());
-    }
-    try {
-      return await(p, options, action);
+      return new BoundedRun.Result(-1, "cannot prepare " + d.agent() + ": " + e.getMessage());
     } finally {
       deleteQuietly(secretDir);
     }
@@ -188,36 +172,6 @@ public final class FenceAgentsPort implements FencePort {
     }
   }
 
-  private Run await(Process p, Map<String, String> options, String action) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    Thread reader = new Thread(() -> copyBounded(p.getInputStream(), out), "fence-agent-output");
-    reader.setDaemon(true);
-    reader.start();
-    try (OutputStream in = p.getOutputStream()) {
-      StringBuilder sb = new StringBuilder();
-      options.forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
-      sb.append("action=").append(action).append('\n');
-      in.write(sb.toString().getBytes(StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      // The agent exited before reading its options: its exit code and output say why.
-    }
-    try {
-      if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
-        p.destroyForcibly();
-        p.waitFor(5, TimeUnit.SECONDS);
-        reader.join(1000);
-        return new Run(-1, "no result within " + timeout.toMillis() + " ms; killed. " + text(out));
-      }
-      reader.join(2000);
-      return new Run(p.exitValue(), text(out));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      p.destroyForcibly();
-      return new Run(-1, "interrupted");
-    }
-  }
-
   /**
    * A bare agent name is looked up in /usr/sbin (where the Debian and RPM packages put them), then on PATH; the
    * name itself comes back when it is found nowhere.
@@ -235,22 +189,4 @@ public final class FenceAgentsPort implements FencePort {
     return agent;
   }
 
-  private static void copyBounded(InputStream in, ByteArrayOutputStream out) {
-    byte[] buf = new byte[4096];
-    try {
-      for (int n; (n = in.read(buf)) > 0; ) {
-        synchronized (out) {
-          if (out.size() < 64 * 1024) out.write(buf, 0, n);
-        }
-      }
-    } catch (IOException ignored) {
-      // the agent was killed
-    }
-  }
-
-  private static String text(ByteArrayOutputStream out) {
-    synchronized (out) {
-      return out.toString(StandardCharsets.UTF_8);
-    }
-  }
 }

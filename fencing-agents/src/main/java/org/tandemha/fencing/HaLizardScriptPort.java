@@ -1,15 +1,11 @@
 package org.tandemha.fencing;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import org.tandemha.actors.port.FenceDeviceError;
 import org.tandemha.actors.port.FencePort;
 import org.tandemha.protocol.HostId;
@@ -46,48 +42,8 @@ public final class HaLizardScriptPort implements FencePort {
       throw new FenceDeviceError(device() + ": no executable agent at " + script);
     }
     stopped.remove(target);
-    Process p;
-    try {
-      p = new ProcessBuilder(List.of(script.toString(), target.uuid(), "stop")).redirectErrorStream(true).start();
-      p.getOutputStream().close();
-    } catch (IOException e) {
-      throw new FenceDeviceError(device() + ": cannot start: " + e.getMessage(), e);
-    }
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    Thread reader = new Thread(() -> {
-      try {
-        byte[] buf = new byte[4096];
-        for (int n; (n = p.getInputStream().read(buf)) > 0; ) {
-          synchronized (out) {
-            if (out.size() < 16 * 1024) out.write(buf, 0, n);
-          }
-        }
-      } catch (IOException ignored) {
-        // killed
-      }
-    }, "ha-lizard-agent-output");
-    reader.setDaemon(true);
-    reader.start();
-    try {
-      if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
-        p.destroyForcibly();
-        throw new FenceDeviceError(device() + " " + target + " stop: no result within " + timeout.toMillis() + " ms; killed");
-      }
-      reader.join(2000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      p.destroyForcibly();
-      throw new FenceDeviceError(device() + ": interrupted", e);
-    }
-    String said;
-    synchronized (out) {
-      said = out.toString(StandardCharsets.UTF_8).strip().replace('\n', ' ');
-    }
-    if (said.length() > 300) said = said.substring(0, 300) + "…";
-    if (p.exitValue() != 0) {
-      throw new FenceDeviceError(device() + " " + target + " stop: exit " + p.exitValue() + (said.isEmpty() ? "" : ": " + said));
-    }
+    BoundedRun.Result r = BoundedRun.run(List.of(script.toString(), target.uuid(), "stop"), Map.of(), "", timeout);
+    if (r.exit() != 0) throw new FenceDeviceError(device() + " " + target + " stop: " + r.describe());
     stopped.put(target, true);
     return PowerState.OFF;
   }

@@ -379,16 +379,14 @@ public final class FileJournal extends AsyncWriteJournal {
 
   /** The sequence number recovery of {@code pid} starts after, from its snapshots: the older of the two newest. */
   private long snapshotCovers(String pid) {
-    Path pidDir = snapshotDir.resolve(java.net.URLEncoder.encode(pid, StandardCharsets.UTF_8));
-    if (!Files.isDirectory(pidDir)) return 0;
-    try (java.util.stream.Stream<Path> files = Files.list(pidDir)) {
-      List<Long> seqs = files.map(f -> f.getFileName().toString()).filter(n -> n.matches("\\d+-\\d+\\.json"))
-          .map(n -> Long.parseLong(n.substring(0, n.indexOf('-')))).sorted(java.util.Comparator.reverseOrder()).toList();
-      return seqs.size() >= 2 ? seqs.get(1) : 0;
+    try {
+      List<FileSnapshotStore.Found> snapshots = FileSnapshotStore.stored(snapshotDir, pid);
+      return snapshots.size() >= 2 ? snapshots.get(1).meta().sequenceNr() : 0;
     } catch (IOException e) {
       return 0;
     }
   }
+
 
   private void quarantineTail(byte[] all, int offset, int lineNo, String problem) throws IOException {
     long millis = System.currentTimeMillis();

@@ -14,7 +14,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.Config;
 import java.io.IOException;
-import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -64,7 +63,7 @@ public final class FileSnapshotStore extends SnapshotStore {
     this.io = context().dispatcher();
   }
 
-  private record Found(SnapshotMetadata meta, Path file) {}
+  record Found(SnapshotMetadata meta, Path file) {}
 
   @Override public Future<Optional<SelectedSnapshot>> doLoadAsync(String persistenceId, SnapshotSelectionCriteria c) {
     return Futures.future(() -> {
@@ -132,15 +131,22 @@ public final class FileSnapshotStore extends SnapshotStore {
   }
 
   private List<Found> all(String pid) throws IOException {
-    Path pidDir = dir.resolve(URLEncoder.encode(pid, StandardCharsets.UTF_8));
+    return stored(dir, pid);
+  }
+
+  /**
+   * The snapshots of {@code pid} under {@code snapshotDir}, newest (highest sequence number, then time) first — by
+   * their file names, unread. The journal's retention asks this too: what recovery may start from.
+   */
+  static List<Found> stored(Path snapshotDir, String pid) throws IOException {
+    Path pidDir = snapshotDir.resolve(URLEncoder.encode(pid, StandardCharsets.UTF_8));
     List<Found> out = new ArrayList<>();
     if (!Files.isDirectory(pidDir)) return out;
-    String decoded = URLDecoder.decode(pidDir.getFileName().toString(), StandardCharsets.UTF_8);
     try (Stream<Path> s = Files.list(pidDir)) {
       s.forEach(p -> {
         Matcher m = NAME.matcher(p.getFileName().toString());
         if (m.matches()) {
-          out.add(new Found(SnapshotMetadata.apply(decoded, Long.parseLong(m.group(1)), Long.parseLong(m.group(2))), p));
+          out.add(new Found(SnapshotMetadata.apply(pid, Long.parseLong(m.group(1)), Long.parseLong(m.group(2))), p));
         }
       });
     }
