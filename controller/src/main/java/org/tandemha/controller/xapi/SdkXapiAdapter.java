@@ -93,6 +93,10 @@ public final class SdkXapiAdapter implements XapiPort {
       Map<String, String> applianceUuids = new HashMap<>();
       List<PoolSnapshot.Appliance> appliances = new ArrayList<>();
       for (Map.Entry<VMAppliance, VMAppliance.Record> e : VMAppliance.getAllRecords(c).entrySet()) {
+        if (e.getValue().uuid == null) {
+          throw new XapiFailure("VM_appliance.get_all_records", "INCONSISTENT_REPLY",
+              List.of("appliance " + e.getKey().toWireString() + " without a uuid"));
+        }
         applianceUuids.put(e.getKey().toWireString(), e.getValue().uuid);
         appliances.add(new PoolSnapshot.Appliance(e.getValue().uuid, nz(e.getValue().nameLabel)));
       }
@@ -244,6 +248,9 @@ public final class SdkXapiAdapter implements XapiPort {
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     while (true) {
       Types.TaskStatusType status = withMaster("task.get_status", task::getStatus);
+      if (status == null || status == Types.TaskStatusType.UNRECOGNIZED) {
+        throw new XapiFailure(call, "INCONSISTENT_REPLY", List.of("task status unreadable: " + status));
+      }
       if (status == Types.TaskStatusType.SUCCESS) {
         forgetTask(task);
         return;
