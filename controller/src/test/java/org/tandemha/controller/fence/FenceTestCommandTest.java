@@ -1,8 +1,8 @@
 package org.tandemha.controller.fence;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -13,24 +13,18 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tandemha.fencing.lab.LabBmc;
 
 /**
- * Issue #7 item 7: {@code tandem fence test HOST} asks each level for the power status and says what a fence would
- * do; nothing is ever asked to power off. (The agents here are stand-ins that record what they were asked; the real
- * fence_ipmilan path is FenceAgentsPortTest's.)
+ * Issue #7 item 7: {@code tandem fence test HOST} asks each level for the power status — here the real
+ * {@code fence_ipmilan} against a simulated BMC, behind a first level whose BMC does not exist — and says what a
+ * fence would do; the chassis is never asked to power off.
  */
 class FenceTestCommandTest {
   static final String XS1 = "3f9a2c1e-5b7d-4e8f-a1c3-000000000a01";
 
   @TempDir
   Path tmp;
-
-  Path agent(String name, int statusExit) throws Exception {
-    Path a = tmp.resolve(name);
-    Files.writeString(a, "#!/bin/sh\ncat >> " + tmp.resolve("asked") + "\nexit " + statusExit + "\n");
-    Files.setPosixFilePermissions(a, PosixFilePermissions.fromString("rwx------"));
-    return a;
-  }
 
   record Result(int rc, String out, String err) {}
 
@@ -41,33 +35,52 @@ class FenceTestCommandTest {
     return new Result(rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
+  Path secret() throws Exception {
+    Path s = tmp.resolve("bmc-secret");
+    Files.writeString(s, "Pw-fence-test\n");
+    Files.setPosixFilePermissions(s, PosixFilePermissions.fromString("rw-------"));
+    return s;
+  }
+
+  String level(int port, Path secret) {
+    return "{ agent = \"fence_ipmilan\", options { ip = \"127.0.0.1\", ipport = " + port + ", username = \"tandem\", "
+        + "lanplus = 1, cipher = 3, login_timeout = 1, retry_on = 1 }, password-file = \"" + secret + "\" }";
+  }
+
   @Test
-  void asksEveryLevelAndPowersNothingOff() throws Exception {
-    Path conf = tmp.resolve("tandem.conf");
-    Files.writeString(conf, """
-        tandem.node { host-uuid = "%s", host-address = "10.77.0.11" }
-        tandem.fence.hosts { "%s" = [ { agent = "%s", options { ip = "10.77.0.21" } },
-                                      { agent = "%s", options { ip = "10.77.0.9", plug = 3 } } ] }
-        """.formatted(XS1, XS1, agent("fence_dead", 1), agent("fence_pdu", 2)));
-    Result r = run("test", XS1, "--config", conf.toString());
-    assertEquals(0, r.rc(), r.err());
-    assertTrue(r.out().contains("level 1") && r.out().contains("NO ANSWER"), r.out());
-    assertTrue(r.out().contains("level 2") && r.out().contains("power OFF"), r.out());
-    assertTrue(r.out().contains("through level 2"), r.out());
-    String asked = Files.readString(tmp.resolve("asked"));
-    assertTrue(asked.contains("action=status"), asked);
-    assertFalse(asked.contains("action=off"), "nothing powered off: " + asked);
+  void asksEveryLevelThroughTheRealAgentAndPowersNothingOff() throws Exception {
+    if (!LabBmc.available() || !Files.isExecutable(Path.of("/usr/sbin/fence_ipmilan"))) {
+      fail("needs ipmi_sim (openipmi) and fence_ipmilan (fence-agents); .ci/run installs both");
+    }
+    Path chassis = tmp.resolve("chassis.sh");
+    Path log = tmp.resolve("chassis.log");
+    Files.writeString(chassis, "#!/bin/sh\necho \"$*\" >> " + log + "\ncase $2 in get) echo power:1;; esac\nexit 0\n");
+    Files.setPosixFilePermissions(chassis, PosixFilePermissions.fromString("rwx------"));
+    try (LabBmc bmc = LabBmc.start(tmp.resolve("bmc"), "tandem", "Pw-fence-test", chassis.toString())) {
+      Path conf = tmp.resolve("tandem.conf");
+      Files.writeString(conf, "tandem.node { host-uuid = \"" + XS1 + "\", host-address = \"10.77.0.11\" }\n"
+          + "tandem.fence.agent-timeout = 5s\n"
+          + "tandem.fence.hosts { \"" + XS1 + "\" = [ " + level(LabBmc.freeUdpPort(), secret()) + ", "
+          + level(bmc.port, secret()) + " ] }\n");
+      Result r = run("test", XS1, "--config", conf.toString());
+      assertEquals(0, r.rc(), r.out() + r.err());
+      assertTrue(r.out().contains("level 1") && r.out().contains("NO ANSWER"), r.out());
+      assertTrue(r.out().contains("level 2") && r.out().contains("power ON"), r.out());
+      assertTrue(r.out().contains("through level 2"), r.out());
+      String asked = Files.readString(log);
+      assertTrue(asked.contains("get power"), asked);
+      assertTrue(!asked.contains("set power"), "nothing powered off: " + asked);
+    }
   }
 
   @Test
   void noLevelAnsweringSaysTheFenceWouldFail() throws Exception {
     Path conf = tmp.resolve("tandem.conf");
-    Files.writeString(conf, """
-        tandem.node { host-uuid = "%s", host-address = "10.77.0.11" }
-        tandem.fence.hosts { "%s" = [ { agent = "%s" } ] }
-        """.formatted(XS1, XS1, agent("fence_dead", 1)));
+    Files.writeString(conf, "tandem.node { host-uuid = \"" + XS1 + "\", host-address = \"10.77.0.11\" }\n"
+        + "tandem.fence.agent-timeout = 3s\n"
+        + "tandem.fence.hosts { \"" + XS1 + "\" = [ " + level(LabBmc.freeUdpPort(), secret()) + " ] }\n");
     Result r = run("test", XS1, "--config", conf.toString());
-    assertEquals(1, r.rc());
+    assertEquals(1, r.rc(), r.out() + r.err());
     assertTrue(r.out().contains("would FAIL"), r.out());
   }
 
@@ -80,6 +93,8 @@ class FenceTestCommandTest {
     Result none = run("test", XS1, "--config", conf.toString());
     assertEquals(2, none.rc());
     assertTrue(none.err().contains("no fence device is configured for host"), none.err());
-    assertEquals(2, run("test", XS1, "--bogus").rc());
+    Result bogus = run("test", XS1, "--bogus");
+    assertEquals(2, bogus.rc());
+    assertTrue(bogus.err().contains("unexpected argument \"--bogus\""), bogus.err());
   }
 }

@@ -188,6 +188,8 @@ class EventsCommandTest {
     assertEquals(0, rc);
     List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
     assertEquals(3, lines.size(), lines.toString());
-    assertTrue(lines.get(2).contains("VmRestarted name=web-01") || lines.get(2).contains("VmRestarted vm="), lines.get(2));
+    assertEquals("2026-11-22T03:12:05.118Z 7c4e1a9b FenceConfirmed target=3f9a2c1e device=fence_ipmilan "
+        + "evidence=\"power read back OFF\"", lines.get(1), "the line written in two parts, once, whole");
+    assertEquals("2026-11-22T03:20:00Z 7c4e1a9b VmRestarted vm=11111111 name=web-01 on=7c4e1a9b", lines.get(2));
   }
 }

@@ -15,7 +15,6 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +38,11 @@ class RetentionTest {
   Path tmp;
 
   static Config config(Path dir, String extra) {
-    return ConfigFactory.parseString("tandem.journal {\n" + extra + "\n}").withFallback(FileJournalTest.config(dir));
+    return ConfigFactory.parseString("tandem.journal {\n" + extra + "\n}\n"
+        + "akka.persistence.snapshot-store.plugin = \"tandem.snapshot-store\"\n"
+        + "tandem.snapshot-store { class = \"org.tandemha.controller.journal.FileSnapshotStore\", dir = \""
+        + dir.resolve("snapshots").toAbsolutePath().toString().replace("\\", "/") + "\" }")
+        .withFallback(FileJournalTest.config(dir));
   }
 
   static void withJournal(Path dir, String extra, Consumer<Journal> body) {
@@ -64,6 +67,15 @@ class RetentionTest {
           Adapter.toClassic(p.ref()), 1), akka.actor.ActorRef.noSender());
       assertEquals(JournalProtocol.WriteMessagesSuccessful$.MODULE$, p.receiveMessage(WAIT));
       p.receiveMessage(WAIT);
+    }
+
+    /** Saves a snapshot at {@code seq} through the real snapshot store, as an event-sourced actor would. */
+    void snapshot(String pid, long seq) {
+      TestProbe<Object> p = kit.createTestProbe();
+      Persistence.get(Adapter.toClassic(kit.system())).snapshotStoreFor(null, ConfigFactory.empty()).tell(
+          new akka.persistence.SnapshotProtocol.SaveSnapshot(akka.persistence.SnapshotMetadata.apply(pid, seq,
+              System.currentTimeMillis()), "state at " + seq), Adapter.toClassic(p.ref()));
+      assertTrue(p.receiveMessage(WAIT) instanceof akka.persistence.SaveSnapshotSuccess);
     }
 
     void deleteTo(String pid, long seq) {
@@ -96,12 +108,6 @@ class RetentionTest {
     }
   }
 
-  static void snapshot(Path dir, String pid, long seq) throws Exception {
-    Path d = dir.resolve("snapshots").resolve(URLEncoder.encode(pid, StandardCharsets.UTF_8));
-    Files.createDirectories(d);
-    Files.writeString(d.resolve(seq + "-1700000000000.json"), "{}\n");
-  }
-
   @Test
   void segmentsRotateBySizeAndExpireOnlyWhenRecoveryNoLongerNeedsThem() throws Exception {
     Path dir = tmp.resolve("j");
@@ -119,9 +125,9 @@ class RetentionTest {
     assertEquals(Path.of("events-000001.jsonl"), before.get(0).getFileName());
 
     // Two snapshots of A at 60 and 80: events up to 60 are no longer needed (the newest may be damaged).
-    snapshot(dir, "Ha|a", 60);
-    snapshot(dir, "Ha|a", 80);
     withJournal(dir, small, j -> {
+      j.snapshot("Ha|a", 60);
+      j.snapshot("Ha|a", 80);
       for (long i = 101; i <= 130; i++) j.write("Ha|a", i);
       List<Long> replayed = j.replay("Ha|a", 61);
       assertEquals(61L, replayed.get(0), "events after the covering snapshot are all there");
