@@ -48,7 +48,7 @@ import org.tandemha.protocol.VmView;
  */
 public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
   public sealed interface Command {}
-  private enum Tick implements Command { POLL, JOIN_CHECK }
+  private enum Tick implements Command { POLL, JOIN_CHECK, WATCHDOG }
   private record PoolRead(PoolSnapshot pool, Throwable error) implements Command {}
   private record ClusterChange(ClusterEvent.ReachabilityEvent event) implements Command {}
   private record WinnerRecorded(PoolSnapshot pool, Optional<HostId> winner, Throwable error) implements Command {}
@@ -97,6 +97,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
   private final Set<HostId> reEnabling = new HashSet<>();
   private final TakeoverActor.Ports takeoverPorts;
   private final TakeoverActor.Peers takeoverPeers;
+  private final ActorRef<WatchdogActor.Command> watchdog;
   private final Map<HostId, ActorRef<HostActor.Command>> hosts = new HashMap<>();
   private final Map<VmId, ActorRef<VmActor.Command>> vms = new HashMap<>();
   private final Set<HostId> fenced = new HashSet<>();
@@ -148,8 +149,11 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
     this.isolation = ctx.spawn(supervised(IsolationActor.create(self, settings.fencing().mgtLinkLossTolerance(), quorum,
         journal, ports.domains(), ports.clock(), blockingIo,
         ctx.messageAdapter(Boolean.class, QuorumStanding::new))), "isolation");
-    this.takeoverPorts = new TakeoverActor.Ports(ports.xapi(), ports.net(), ports.storage(), ports.clock(), blockingIo);
-    this.takeoverPeers = new TakeoverActor.Peers(quorum, fence, journal);
+    this.takeoverPorts = new TakeoverActor.Ports(ports.xapi(), ports.net(), ports.storage(), ports.clock(), blockingIo,
+        ports.fence()::powersOff);
+    this.watchdog = ctx.spawn(supervised(WatchdogActor.create(self, ports.selfFence().watchdog(), quorum, journal,
+        ports.clock())), "watchdog");
+    this.takeoverPeers = new TakeoverActor.Peers(quorum, fence, journal, watchdog);
     ActorRef<ClusterEvent.ReachabilityEvent> clusterAdapter =
         ctx.messageAdapter(ClusterEvent.ReachabilityEvent.class, ClusterChange::new);
     Cluster.get(ctx.getSystem()).subscriptions().tell(Subscribe.create(clusterAdapter, ClusterEvent.ReachabilityEvent.class));
@@ -159,6 +163,8 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
         ctx.messageAdapter(PoolWatchActor.PoolChanged.class, c -> new PoolChanged(c.changes())))), "pool-watch");
     timers.startTimerWithFixedDelay(Tick.POLL, Tick.POLL, settings.poll());   // the safety net under events
     timers.startTimerWithFixedDelay(Tick.JOIN_CHECK, Tick.JOIN_CHECK, JOIN_CHECK);
+    // The watchdog is fed from this tick: a guardian that stops processing messages stops feeding it.
+    timers.startTimerWithFixedDelay(Tick.WATCHDOG, Tick.WATCHDOG, Duration.ofSeconds(1));
     ctx.ask(HaJournal.Standing.class, journal, Duration.ofSeconds(10), HaJournal.GetStanding::new,
         (st, e) -> e == null ? new StandingKnown(st.armed(), st.suspended(), st.unfinished(), st.loneRebooted())
             : new StandingKnown(true, false, null, false));
@@ -166,13 +172,14 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
     ctx.getLog().info("node for host {} started: poll {}, XAPI_COUNT {}, XAPI_DELAY {}, fence device {}",
         self, settings.poll(), settings.ha().xapiCount(), settings.ha().xapiDelay(), ports.fence().device());
     // What an operator must know about this node's safety, until `tandem status` shows it (issue #9).
-    var peerWait = org.tandemha.actors.decide.Isolation.peerTakeover(
-        org.tandemha.actors.decide.FencingGate.Method.POWER, ports.clock().now(), settings.fencing().mgtLinkLossTolerance());
-    ctx.getLog().info("safety: SAFE, {} is a power fence with read-back; quorum {} witness(es){}; isolation self-fence "
-            + "after MGT_LINK_LOSS_TOLERANCE={}s without quorum; peer takeover wait {}s ({}); FENCE_ENABLED={}, "
-            + "FENCE_MIN_HOSTS={}, FENCE_DELAY_SLAVE={}s", ports.fence().device(), settings.witnesses(),
+    String watchdogNote = ports.selfFence().watchdog().map(w -> "watchdog " + w.device() + " " + w.timeout().toSeconds()
+        + "s (armed once quorate)").orElse("no watchdog");
+    ctx.getLog().info("safety: fencing via {} (a power fence with read-back; a host fenced by POOL is taken over only "
+            + "after its own watchdog's deadline, or when declared dead); quorum {} witness(es){}; isolation hard "
+            + "stop after MGT_LINK_LOSS_TOLERANCE={}s without quorum; {}; FENCE_ENABLED={}, FENCE_MIN_HOSTS={}, "
+            + "FENCE_DELAY_SLAVE={}s", ports.fence().device(), settings.witnesses(),
         settings.witnesses() == 0 ? " (a two-host tie is broken by FENCE_HEURISTICS_IPS " + settings.ha().heuristicsIps() + ")" : "",
-        settings.fencing().mgtLinkLossTolerance().toSeconds(), peerWait.delay().toSeconds(), peerWait.reason(),
+        settings.fencing().mgtLinkLossTolerance().toSeconds(), watchdogNote,
         settings.fencing().enabled() ? 1 : 0, settings.fencing().minHosts(), settings.ha().fenceDelaySlave().toSeconds());
   }
 
@@ -185,6 +192,10 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
     return newReceiveBuilder()
         .onMessageEquals(Tick.POLL, this::poll)
         .onMessageEquals(Tick.JOIN_CHECK, this::joinCheck)
+        .onMessageEquals(Tick.WATCHDOG, () -> {
+          watchdog.tell(new WatchdogActor.Tick(lastPool.map(p -> p.hosts().size()).orElse(0)));
+          return this;
+        })
         .onMessage(PoolRead.class, this::onPoolRead)
         .onMessage(ClusterChange.class, this::onClusterChange)
         .onMessage(WinnerRecorded.class, this::onWinnerRecorded)

@@ -51,7 +51,12 @@ public final class TakeoverActor extends AbstractBehavior<TakeoverActor.Command>
       implements Progress {}
 
   private record QuorumKnown(QuorumVerdict verdict) implements Command {}
-  private record ChannelsKnown(QuorumVerdict verdict, boolean xapi, boolean icmp) implements Command {}
+  private record PeerWatchdogKnown(QuorumVerdict verdict, Optional<Duration> timeout) implements Command {}
+  private record ChannelsKnown(QuorumVerdict verdict, boolean xapi, boolean icmp, Optional<Duration> peerWatchdog)
+      implements Command {}
+  private record WatchdogAwaited(Duration timeout, Instant deadline) implements Command {}
+  private record WatchdogDeadline(Duration timeout) implements Command {}
+  private record AfterDeadline(Duration timeout, boolean answers) implements Command {}
   private record Fenced(FenceOutcome outcome) implements Command {}
   private enum Step implements Command { TRANSITION, CHECK_MASTER, PROMOTED, RECOVER, READ_POOL, NEXT_RESET, STORAGE,
     END_OF_TAKEOVER, FINISHED }
@@ -74,9 +79,11 @@ public final class TakeoverActor extends AbstractBehavior<TakeoverActor.Command>
   /** Which role the lost peer had: it decides the steps after the fence. */
   public enum Lost { MASTER, SLAVE }
 
-  public record Ports(XapiPort xapi, NetPort net, StorageRole storage, Clock clock, Executor blockingIo) {}
+  /** @param powerFenced a fence of this host cuts its power (false: HA-Lizard's POOL, which powers nothing off) */
+  public record Ports(XapiPort xapi, NetPort net, StorageRole storage, Clock clock, Executor blockingIo,
+                      java.util.function.Predicate<HostId> powerFenced) {}
   public record Peers(ActorRef<QuorumActor.Command> quorum, ActorRef<FenceAgentActor.Command> fence,
-                      ActorRef<HaJournal.Command> journal) {}
+                      ActorRef<HaJournal.Command> journal, ActorRef<WatchdogActor.Command> watchdog) {}
 
   /**
    * @param peerAddress the lost peer's XAPI address, probed once more after a fence delay
@@ -135,6 +142,8 @@ public final class TakeoverActor extends AbstractBehavior<TakeoverActor.Command>
   private boolean transitionIfNotMaster;
   private int resets;
   private Instant promoteDeadline;
+  /** No later than the last contact with the peer: the watchdog deadline of a POOL takeover counts from here. */
+  private final Instant startedAt;
 
   private TakeoverActor(ActorContext<Command> ctx, TimerScheduler<Command> timers, Lost kind, HostId self, HostId lost,
                         String peerAddress, Optional<Address> lostNode, int poolHosts, Duration promoteWait,
@@ -159,6 +168,7 @@ public final class TakeoverActor extends AbstractBehavior<TakeoverActor.Command>
     this.peers = peers;
     this.parent = parent;
     this.recorder = new Recorder<>(ctx, peers.journal(), Duration.ofSeconds(5));
+    this.startedAt = clock.now();
     if (resumeFrom != null) {
       resumeAt(ctx, resumeFrom);
       return;
@@ -195,7 +205,15 @@ public final class TakeoverActor extends AbstractBehavior<TakeoverActor.Command>
   @Override public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(QuorumKnown.class, this::onQuorum)
+        .onMessage(PeerWatchdogKnown.class, this::onPeerWatchdog)
         .onMessage(ChannelsKnown.class, this::onChannels)
+        .onMessage(WatchdogAwaited.class, w -> {
+          timers.startSingleTimer(new WatchdogDeadline(w.timeout()),
+              Duration.between(clock.now(), w.deadline()).plusMillis(100));
+          return this;
+        })
+        .onMessage(WatchdogDeadline.class, this::onWatchdogDeadline)
+        .onMessage(AfterDeadline.class, this::afterDeadline)
         .onMessage(Fenced.class, this::onFenced)
         .onMessageEquals(Step.TRANSITION, this::transition)
         .onMessage(Transitioned.class, this::onTransitioned)
@@ -227,12 +245,20 @@ public final class TakeoverActor extends AbstractBehavior<TakeoverActor.Command>
         .build();
   }
 
-  /** With the verdict in hand, look once more at the peer's XAPI and ping: the gate needs every channel. */
+  /** With the verdict in hand, what the peer last said of its watchdog (a POOL fence rests on it). */
   private Behavior<Command> onQuorum(QuorumKnown q) {
+    getContext().ask(WatchdogActor.PeerWatchdog.class, peers.watchdog(), Duration.ofSeconds(2),
+        r -> new WatchdogActor.GetPeer(lost, r),
+        (w, e) -> new PeerWatchdogKnown(q.verdict(), e == null ? w.timeout() : Optional.empty()));
+    return this;
+  }
+
+  /** Look once more at the peer's XAPI and ping: the gate needs every channel. */
+  private Behavior<Command> onPeerWatchdog(PeerWatchdogKnown w) {
     getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> {
       boolean xapiAnswers = ports.xapi().probe(peerAddress);
       boolean pingAnswers = ports.net().answers(peerAddress, PING_TIMEOUT);
-      return new ChannelsKnown(q.verdict(), xapiAnswers, pingAnswers);
+      return new ChannelsKnown(w.verdict(), xapiAnswers, pingAnswers, w.timeout());
     }, blockingIo), (c, error) -> error == null ? c : new Abort("cannot check the peer's channels: " + cause(error)));
     return this;
   }
@@ -241,14 +267,14 @@ public final class TakeoverActor extends AbstractBehavior<TakeoverActor.Command>
     FencingGate.Decision d = FencingGate.decide(new FencingGate.Evidence(
         kind == Lost.MASTER ? FencingGate.Role.WINNER_SLAVE : FencingGate.Role.MASTER,
         true, fencing.enabled(), fencing.quorumRequired(), fencing.minHosts(), poolHosts, c.verdict(), witnesses > 0,
-        FencingGate.Method.POWER, false,
+        method(), c.peerWatchdog().isPresent(),
         new FencingGate.Channels(false, c.xapi(), c.icmp(), Map.of()), true, false, fenceDelay));
     getContext().getLog().info("takeover of {}: fencing gate {}: {} (quorum {}/{} {}, xapi {}, ping {})", lost,
         d.action(), d.reason(), c.verdict().votes(), c.verdict().needed(), c.verdict().sources(),
         c.xapi() ? "answers" : "silent", c.icmp() ? "answers" : "silent");
     switch (d.action()) {
       case FENCE_NOW:
-        return fence();
+        return method() == FencingGate.Method.POOL ? awaitWatchdog(c.peerWatchdog().orElseThrow()) : fence();
       case FENCE_AFTER_DELAY:
         // Both sides of a symmetric partition may pass the heuristics: the master's side fences at once,
         // this slave's side only after FENCE_DELAY_SLAVE, so it is off before it could fence (DESIGN.md).
@@ -283,6 +309,38 @@ public final class TakeoverActor extends AbstractBehavior<TakeoverActor.Command>
     return this;
   }
 
+  private FencingGate.Method method() {
+    return ports.powerFenced().test(lost) ? FencingGate.Method.POWER : FencingGate.Method.POOL;
+  }
+
+  /**
+   * POOL powers nothing off: the peer arms a watchdog, so it is gone once the watchdog's timeout plus a margin has
+   * passed since the last contact — counted from this takeover's start, which is no earlier — and nothing reaches it.
+   */
+  private Behavior<Command> awaitWatchdog(Duration timeout) {
+    Instant deadline = startedAt.plus(timeout).plus(PeerGone.MARGIN);
+    String reason = "POOL powers nothing off; " + lost + " arms a self-fence watchdog of " + timeout.toSeconds()
+        + "s: taken as gone at " + deadline + " if nothing reaches it by then";
+    getContext().getLog().warn("takeover of {}: {}", lost, reason);
+    recorder.record(new HaEvent.PeerWatchdogAwaited(lost, timeout, deadline, reason, clock.now()),
+        new WatchdogAwaited(timeout, deadline), e -> new Abort("watchdog wait not journaled: " + e));
+    return this;
+  }
+
+  private Behavior<Command> onWatchdogDeadline(WatchdogDeadline w) {
+    getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> ports.xapi().probe(peerAddress)
+        || ports.net().answers(peerAddress, PING_TIMEOUT), blockingIo),
+        (answers, error) -> new AfterDeadline(w.timeout(), error != null || answers));
+    return this;
+  }
+
+  private Behavior<Command> afterDeadline(AfterDeadline a) {
+    PeerGone.Verdict gone = PeerGone.judge(new PeerGone.Evidence(a.answers(), Optional.empty(), false,
+        Optional.of(a.timeout()), startedAt, clock.now()));
+    if (!gone.gone()) return abort(new Abort("after the watchdog deadline " + lost + " is not gone: " + gone.reason()));
+    return peerGone(gone);
+  }
+
   private Behavior<Command> onFenced(Fenced f) {
     PeerGone.Verdict gone = PeerGone.judge(new PeerGone.Evidence(false, Optional.of(f.outcome()), false,
         Optional.empty(), clock.now(), clock.now()));
@@ -290,6 +348,10 @@ public final class TakeoverActor extends AbstractBehavior<TakeoverActor.Command>
       String why = f.outcome() instanceof FenceOutcome.Failed failed ? failed.reason() : gone.reason();
       return abort(new Abort("fence did not confirm " + lost + " off: " + why));
     }
+    return peerGone(gone);
+  }
+
+  private Behavior<Command> peerGone(PeerGone.Verdict gone) {
     fenced = true;
     parent.tell(new PeerOff(lost));
     downLostNode();

@@ -78,13 +78,25 @@ public final class Main {
       err.println("tandem node: invalid configuration: " + e.getMessage());
       return 2;
     }
+    java.util.Optional<org.tandemha.actors.port.SelfFence.Watchdog> watchdog;
+    try {
+      watchdog = org.tandemha.controller.fence.FenceConfig.watchdog(config.raw());
+    } catch (NodeConfig.Invalid e) {
+      err.println("tandem node: invalid configuration: " + e.getMessage());
+      return 2;
+    }
     if (devices.none()) {
-      // Never without a power fence: a takeover needs the lost host confirmed off.
-      err.println("tandem node: no fence device is configured (tandem.fence.hosts) for host "
-          + config.settings().self() + " or its peers; refusing to run without a power fence (see README, Fencing)");
+      // Never without a fence: a takeover needs the lost host confirmed off.
+      err.println("tandem node: no fence device is configured (tandem.fence.hosts or tandem.fence.method) for host "
+          + config.settings().self() + " or its peers; refusing to run without a fence (see README, Fencing)");
       return 3;
     }
-    var system = TandemNode.start(config, devices.port(), new org.tandemha.controller.host.SysrqSelfFence());
+    if (devices.poolOnly()) {
+      err.println("tandem node: WARNING: tandem.fence.method = POOL is not a fence: it powers nothing off; a lost host "
+          + "is taken over only once its own watchdog's deadline has passed (tandem.watchdog on that host), or when "
+          + "an operator declares it dead");
+    }
+    var system = TandemNode.start(config, devices.port(), new org.tandemha.controller.host.SysrqSelfFence(watchdog));
     system.getWhenTerminated().toCompletableFuture().join();
     return 0;
   }

@@ -61,4 +61,7 @@ public final class HostsFile {
   }
 
   public int size() { return devices.size(); }
+
+  /** Every host UUID (lower case) with its value, in file order. */
+  public Map<String, String> entries() { return devices; }
 }

@@ -81,4 +81,33 @@ class HaLizardScriptPortTest {
     assertThrows(FenceDeviceError.class, () -> new HaLizardScriptPort(loc, "NOPE", Duration.ofSeconds(1)).powerOff(XS1));
     assertThrows(IllegalArgumentException.class, () -> new HaLizardScriptPort(loc, "../etc", Duration.ofSeconds(1)));
   }
+
+  static Stream<Arguments> hostsFiles() {
+    String xs1 = XS1.uuid();
+    return Stream.of(
+        Arguments.of("no .hosts file: the script runs as it is", null, true, ""),
+        Arguments.of("the host listed", xs1 + ":10.0.0.5\n", true, ""),
+        Arguments.of("the host missing", "3f9a2c1e-5b7d-4e8f-a1c3-000000000a02:10.0.0.6\n", false,
+            "does not list host " + xs1),
+        Arguments.of("only a longer UUID that contains it (HA-Lizard's grep would match)",
+            "x" + xs1.substring(1) + "0:10.0.0.6\n", false, "is not a host UUID"),
+        Arguments.of("malformed line", xs1 + " 10.0.0.5\n", false, "MYPDU.hosts line 1: expected <host-uuid>:<value>"),
+        Arguments.of("listed twice", xs1 + ":10.0.0.5\n" + xs1 + ":10.0.0.6\n", false, "listed twice"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("hostsFiles")
+  void theHostsFileIsCheckedExactlyBeforeTheScriptRuns(String name, String hosts, boolean runs, String message)
+      throws Exception {
+    Path ran = loc.resolve("ran");
+    HaLizardScriptPort p = agent("touch " + ran + "; exit 0", Duration.ofSeconds(5));
+    if (hosts != null) Files.writeString(loc.resolve("MYPDU").resolve("MYPDU.hosts"), hosts);
+    if (runs) {
+      assertEquals(PowerState.OFF, p.powerOff(XS1));
+    } else {
+      FenceDeviceError e = assertThrows(FenceDeviceError.class, () -> p.powerOff(XS1));
+      assertTrue(e.getMessage().contains(message), e.getMessage());
+    }
+    assertEquals(runs, Files.exists(ran), "the script ran");
+  }
 }

@@ -55,6 +55,19 @@ public sealed interface HaEvent extends JsonSerializable {
   /** The fencing gate let this node fence only after a delay (FENCE_DELAY_SLAVE in a tie), and why. */
   record FenceDelayed(HostId target, java.time.Duration delay, String reason, Instant at) implements HaEvent {}
 
+  /** This host's self-fence watchdog was opened: from now on it resets the host unless fed within the timeout. */
+  record WatchdogArmed(HostId host, String device, java.time.Duration timeout, Instant at) implements HaEvent {}
+
+  /** This node stopped feeding its watchdog (the host resets within the timeout), or fed it again. */
+  record WatchdogFeeding(HostId host, boolean feeding, String reason, Instant at) implements HaEvent {}
+
+  /**
+   * A POOL "fence" powers nothing off: the lost peer arms a watchdog of {@code timeout}, so it is taken as gone only
+   * at {@code deadline} (last contact + timeout + margin) if nothing reaches it by then.
+   */
+  record PeerWatchdogAwaited(HostId target, java.time.Duration timeout, Instant deadline, String reason, Instant at)
+      implements HaEvent {}
+
   record FenceRequested(HostId target, String device, String reason, Instant at) implements HaEvent {}
   record FenceConfirmed(HostId target, String device, String evidence, Instant at) implements HaEvent {}
   record FenceFailed(HostId target, String device, String reason, Instant at) implements HaEvent {}

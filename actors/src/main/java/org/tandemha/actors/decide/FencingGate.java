@@ -27,8 +27,12 @@ public final class FencingGate {
 
   public enum Action { FENCE_NOW, FENCE_AFTER_DELAY, REFUSE, SUSPEND }
 
-  /** For {@code tandem status}: CONDITIONALLY_SAFE = POOL without watchdog or witness (every channel was down). */
-  public enum Safety { SAFE, CONDITIONALLY_SAFE }
+  /**
+   * For {@code tandem status}: every fence this gate lets through is SAFE — a power fence read back off, or POOL
+   * backed by the peer's self-fence watchdog with a strict majority here. POOL without a peer watchdog is never let
+   * through (DESIGN.md's one rule: unreachable alone is never enough); the operator declares such a peer dead.
+   */
+  public enum Safety { SAFE }
 
   /**
    * What reaches the peer right now.
@@ -106,12 +110,17 @@ public final class FencingGate {
     if (e.witness() && q.exactTie()) {
       return noMajority(e, "witness configured and quorum only from a tie-break: only the majority side fences");
     }
-    Safety safety = e.method() == Method.POWER || e.witness() || e.peerWatchdog() ? Safety.SAFE
-        : Safety.CONDITIONALLY_SAFE;
+    if (e.method() == Method.POOL && !e.peerWatchdog()) {
+      return refuse("POOL is not a fence (it powers nothing off) and the peer arms no self-fence watchdog: nothing "
+          + "can confirm it gone; check that it is off, then declare it dead (tandem host declare-dead)", true);
+    }
+    if (e.method() == Method.POOL && q.exactTie()) {
+      return refuse("POOL with the peer's watchdog, but quorum only from a tie-break: the peer may pass the "
+          + "heuristics too and keep feeding its watchdog; a witness or a power fence is needed", true);
+    }
+    Safety safety = Safety.SAFE;
     String backing = e.method() == Method.POWER ? "power fence with read-back"
-        : e.witness() ? "POOL fence backed by a witness majority"
-        : e.peerWatchdog() ? "POOL fence backed by the peer's self-fence watchdog"
-        : "POOL fence, no watchdog, no witness: safe only because every channel incl. DRBD is down";
+        : "POOL backed by the peer's self-fence watchdog: taken over after its deadline";
     if (q.exactTie() && e.method() == Method.POWER) {
       if (e.role() == Role.MASTER) {
         return new Decision(Action.FENCE_NOW, Duration.ZERO, safety, false,

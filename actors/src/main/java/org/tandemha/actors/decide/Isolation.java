@@ -8,14 +8,11 @@ import java.util.Optional;
 /**
  * A node that has been without quorum for MGT_LINK_LOSS_TOLERANCE while VMs run on its host hard-stops them and
  * demotes its storage (issue #4 item 11, halizard-behaviour §2.1) — judged from quorum, not from the management
- * PIF's carrier, so an upstream switch failure counts too (closes §10.1.3). The other side's half: with a POOL
- * fence (nothing powered off) the peer may take over only once that hard stop has provably had its time.
+ * PIF's carrier, so an upstream switch failure counts too (closes §10.1.3). This hard stop is software: the peer
+ * never relies on it — it needs a power fence, this host's watchdog deadline (WatchdogFeed), or an operator.
  */
 public final class Isolation {
   private Isolation() {}
-
-  /** Covers clock skew between the two sides, failure-detector lag and the hard stop itself. */
-  public static final Duration MARGIN = Duration.ofSeconds(10);
 
   /** MGT_LINK_LOSS_TOLERANCE when unset. */
   public static final Duration DEFAULT_TOLERANCE = Duration.ofSeconds(5);
@@ -55,9 +52,6 @@ public final class Isolation {
   public record Decision(Action action, boolean stopVms, boolean demoteStorage, Optional<Instant> hardStopAt,
                          String reason) {}
 
-  /** The peer's side: the earliest instant it may take over this node's work. */
-  public record PeerWait(Instant notBefore, Duration delay, String reason) {}
-
   public static Decision assess(Evidence e) {
     if (e.quorate()) return new Decision(Action.NOTHING, false, false, Optional.empty(), "quorate");
     if (!e.peerMayBeQuorate()) {
@@ -82,21 +76,5 @@ public final class Isolation {
             + (e.vmsRunningHere() && e.holdsStorage() ? " and " : "")
             + (e.holdsStorage() ? "demote storage" : "")
             + " before the peer may take over");
-  }
-
-  /**
-   * With POWER the peer needs no extra wait (the fence's read-back confirms); with POOL it waits
-   * tolerance + {@link #MARGIN} after its last contact with this node, so the hard stop has happened first.
-   */
-  public static PeerWait peerTakeover(FencingGate.Method method, Instant lastContact, Duration tolerance) {
-    Objects.requireNonNull(method, "method");
-    Objects.requireNonNull(lastContact, "lastContact");
-    if (method == FencingGate.Method.POWER) {
-      return new PeerWait(lastContact, Duration.ZERO, "power fence: the read-back confirms, no isolation wait");
-    }
-    Duration wait = tolerance.plus(MARGIN);
-    return new PeerWait(lastContact.plus(wait), wait,
-        "POOL fence powers nothing off: wait MGT_LINK_LOSS_TOLERANCE " + tolerance.toSeconds() + "s + margin "
-            + MARGIN.toSeconds() + "s after last contact, until " + lastContact.plus(wait));
   }
 }

@@ -14,7 +14,8 @@ public final class PeerGone {
 
   public record Verdict(boolean gone, String reason) {}
 
-  static final Duration MARGIN = Duration.ofSeconds(10);
+  /** Covers failure-detector lag on both sides and clock drift between them. */
+  public static final Duration MARGIN = Duration.ofSeconds(10);
 
   public static Verdict judge(Evidence e) {
     if (e.answers()) return new Verdict(false, "peer still answers");

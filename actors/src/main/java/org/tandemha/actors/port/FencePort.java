@@ -16,4 +16,10 @@ public interface FencePort {
 
   /** Reads the target's power back; the only proof a fence worked. */
   PowerState status(HostId target);
+
+  /**
+   * Does a fence of this target cut its power? False only for HA-Lizard's POOL method, which powers nothing off:
+   * then the peer is gone only once its self-fence watchdog's deadline has passed, or an operator says so.
+   */
+  default boolean powersOff(HostId target) { return true; }
 }

@@ -5,7 +5,6 @@ import static org.tandemha.actors.decide.FencingGate.Action.FENCE_AFTER_DELAY;
 import static org.tandemha.actors.decide.FencingGate.Action.FENCE_NOW;
 import static org.tandemha.actors.decide.FencingGate.Action.REFUSE;
 import static org.tandemha.actors.decide.FencingGate.Action.SUSPEND;
-import static org.tandemha.actors.decide.FencingGate.Safety.CONDITIONALLY_SAFE;
 import static org.tandemha.actors.decide.FencingGate.Safety.SAFE;
 
 import java.time.Duration;
@@ -89,7 +88,7 @@ class FencingGateTest {
         // channels: never against a peer any named channel still reaches
         Arguments.of("cluster still reaches the peer",                      master().peer(true, false, false, Map.of()), REFUSE, SAFE, 0),
         Arguments.of("XAPI still answers",                                  master().peer(false, true, false, Map.of()), REFUSE, SAFE, 0),
-        Arguments.of("POOL: every channel and DRBD link down: fence",       master().pool().peer(false, false, false, ALL_DRBD_DOWN), FENCE_NOW, CONDITIONALLY_SAFE, 0),
+        Arguments.of("POOL, no peer watchdog, every channel down: refuse, alert (not a fence)", master().pool().peer(false, false, false, ALL_DRBD_DOWN), REFUSE, SAFE, 0),
         // §3.4 / §3.7 winner slave against the master
         Arguments.of("§3.4.5d winner, quorate, power: fence now",           winner(), FENCE_NOW, SAFE, 0),
         Arguments.of("§3.4.5d fence rc 2: DRBD still Connected, refuse",    winner().pool().peer(false, false, false, R0_UP), REFUSE, SAFE, 0),
@@ -100,11 +99,14 @@ class FencingGateTest {
         Arguments.of("tie, power: the master's side fences at once",        master().quorum(TIE_BROKEN), FENCE_NOW, SAFE, 0),
         Arguments.of("§10.1.2 symmetric partition, power: slave waits the delay", winner().quorum(TIE_BROKEN), FENCE_AFTER_DELAY, SAFE, 5),
         Arguments.of("tie, power, FENCE_DELAY_SLAVE=12",                    winner().quorum(TIE_BROKEN).delay(12), FENCE_AFTER_DELAY, SAFE, 12),
-        Arguments.of("tie, POOL, no watchdog/witness, all down: conditional", winner().pool().quorum(TIE_BROKEN).peer(false, false, false, ALL_DRBD_DOWN), FENCE_NOW, CONDITIONALLY_SAFE, 0),
+        Arguments.of("tie, POOL, no watchdog, all down: refuse (not a fence)", winner().pool().quorum(TIE_BROKEN).peer(false, false, false, ALL_DRBD_DOWN), REFUSE, SAFE, 0),
+        Arguments.of("tie, POOL with peer watchdog: refuse (peer may be tie-quorate, feeding)", winner().pool().watchdog().quorum(TIE_BROKEN).peer(false, false, false, ALL_DRBD_DOWN), REFUSE, SAFE, 0),
+        Arguments.of("tie, POOL with peer watchdog, master's side: refuse too", master().pool().watchdog().quorum(TIE_BROKEN), REFUSE, SAFE, 0),
         Arguments.of("tie, POOL, DRBD link still Connected: refuse",        winner().pool().quorum(TIE_BROKEN).peer(false, false, false, R0_UP), REFUSE, SAFE, 0),
         Arguments.of("§10.1.1 POOL, peer's XAPI hung but ICMP answers: refuse", winner().pool().quorum(TIE_BROKEN).peer(false, false, true, Map.of()), REFUSE, SAFE, 0),
         // witness: only the majority side fences
-        Arguments.of("witness majority, POOL: fence now, safe",             winner().pool().witness(WITNESS_MAJORITY), FENCE_NOW, SAFE, 0),
+        Arguments.of("witness majority, POOL without peer watchdog: refuse", winner().pool().witness(WITNESS_MAJORITY), REFUSE, SAFE, 0),
+        Arguments.of("witness majority, POOL with peer watchdog: fence (await its deadline)", winner().pool().watchdog().witness(WITNESS_MAJORITY), FENCE_NOW, SAFE, 0),
         Arguments.of("witness majority, power: fence now, no delay",        winner().witness(WITNESS_MAJORITY), FENCE_NOW, SAFE, 0),
         Arguments.of("witness minority, heuristics pass: winner suspends",  winner().witness(WITNESS_MINORITY), SUSPEND, SAFE, 0),
         Arguments.of("witness, quorum only by tie-break: winner suspends",  winner().witness(WITNESS_TIE_BROKEN), SUSPEND, SAFE, 0),

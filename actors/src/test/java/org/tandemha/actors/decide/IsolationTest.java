@@ -12,7 +12,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.tandemha.actors.decide.FencingGate.Method;
 
 class IsolationTest {
   static final Instant T0 = Instant.parse("2026-01-01T12:00:00Z");
@@ -48,31 +47,5 @@ class IsolationTest {
     assertEquals(action, d.action(), d::reason);
     assertEquals(stop, d.stopVms(), d::reason);
     assertEquals(demote, d.demoteStorage(), d::reason);
-  }
-
-  static Stream<Arguments> peerCases() {
-    return Stream.of(//                                                  method        tolerance  wait (s)
-        Arguments.of("POOL: tolerance 5 s + margin 10 s after last contact",  Method.POOL,  5,  15),
-        Arguments.of("POOL: tolerance 30 s + margin",                         Method.POOL,  30, 40),
-        Arguments.of("POWER: the fence read-back confirms, no wait",          Method.POWER, 5,  0));
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("peerCases")
-  void peerWaits(String name, Method method, int tolerance, int waitSeconds) {
-    Isolation.PeerWait w = Isolation.peerTakeover(method, T0, Duration.ofSeconds(tolerance));
-    assertEquals(Duration.ofSeconds(waitSeconds), w.delay(), w::reason);
-    assertEquals(T0.plusSeconds(waitSeconds), w.notBefore(), w::reason);
-  }
-
-  /** With POOL the peer's earliest takeover always comes after the isolated side's hard stop is due. */
-  @ParameterizedTest(name = "tolerance {0} s")
-  @org.junit.jupiter.params.provider.ValueSource(ints = {0, 5, 30, 300})
-  void peerTakeoverComesAfterTheHardStop(int tolerance) {
-    Duration tol = Duration.ofSeconds(tolerance);
-    Instant hardStop = Isolation.assess(new Isolation.Evidence(false, Optional.of(T0), T0, tol, true, true))
-        .hardStopAt().orElseThrow();
-    Isolation.PeerWait w = Isolation.peerTakeover(Method.POOL, T0, tol);
-    assertEquals(true, w.notBefore().isAfter(hardStop), w::reason);
   }
 }

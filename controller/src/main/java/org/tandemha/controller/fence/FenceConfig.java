@@ -15,7 +15,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.tandemha.controller.NodeConfig;
+import java.util.Optional;
+import org.tandemha.actors.port.FencePort;
 import org.tandemha.fencing.FenceAgentsPort;
+import org.tandemha.fencing.FenceRoute;
+import org.tandemha.fencing.HaLizardMethods;
+import org.tandemha.fencing.HaLizardScriptPort;
+import org.tandemha.fencing.PoolFence;
 import org.tandemha.protocol.HostId;
 
 /**
@@ -33,6 +39,10 @@ import org.tandemha.protocol.HostId;
  *   }
  * }
  * </pre>
+ * HA-Lizard's FENCE_METHOD keeps working (items 2-4): {@code method = ILO | IRMC | XVM} maps each host of
+ * {@code <file-loc>/<METHOD>/<METHOD>.hosts} onto a fence agent ({@link HaLizardMethods}); any other name but POOL is
+ * the user's script {@code <file-loc>/<METHOD>/<METHOD>.sh}, for every host not listed in {@code hosts}; POOL loads
+ * but powers nothing off ({@link PoolFence}). A host listed in {@code hosts} always uses its own levels.
  * Passwords only in files of mode 0600 (readable by the owner alone), never in the configuration; the agent must be
  * installed. Every problem is a {@link NodeConfig.Invalid} naming the key.
  */
@@ -41,11 +51,26 @@ public final class FenceConfig {
 
   private static final String UUID = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
 
-  /** The configured devices per host (empty when none is configured) and the bound of each agent run. */
-  public record Devices(Map<HostId, List<FenceAgentsPort.Device>> levels, Duration agentTimeout) {
-    public boolean none() { return levels.isEmpty(); }
+  /**
+   * The configured fencing: fence-agent levels per host (from {@code hosts} and an ILO/IRMC/XVM method), the
+   * HA-Lizard method for every other host (a script, or POOL), and the bound of each agent run.
+   *
+   * @param method FENCE_METHOD as configured, empty when only {@code hosts} is used
+   */
+  public record Devices(Map<HostId, List<FenceAgentsPort.Device>> levels, Optional<String> method,
+                        Optional<FencePort> otherHosts, Duration agentTimeout) {
+    public Devices(Map<HostId, List<FenceAgentsPort.Device>> levels, Duration agentTimeout) {
+      this(levels, Optional.empty(), Optional.empty(), agentTimeout);
+    }
 
-    public FenceAgentsPort port() { return new FenceAgentsPort(levels, agentTimeout); }
+    public boolean none() { return levels.isEmpty() && otherHosts.isEmpty(); }
+
+    /** Nothing configured can power a host off: only POOL. */
+    public boolean poolOnly() { return levels.isEmpty() && otherHosts.map(p -> p instanceof PoolFence).orElse(false); }
+
+    public FenceRoute port() {
+      return new FenceRoute(new FenceAgentsPort(levels, agentTimeout), levels.keySet(), otherHosts);
+    }
   }
 
   public static Devices read(Config all) {
@@ -56,6 +81,59 @@ public final class FenceConfig {
         throw new NodeConfig.Invalid("tandem.fence.agent-timeout must be a positive duration, got " + timeout);
       }
       Map<HostId, List<FenceAgentsPort.Device>> levels = new LinkedHashMap<>();
+      String method = f.hasPath("method") ? f.getString("method").strip() : "";
+      Optional<FencePort> otherHosts = Optional.empty();
+      if (!method.isEmpty()) {
+        Path loc = Path.of(f.getString("file-loc"));
+        String upper = method.toUpperCase(java.util.Locale.ROOT);
+        Optional<String> password = f.getString("password-file").isBlank() ? Optional.empty()
+            : Optional.of(secret("tandem.fence.password-file", Path.of(f.getString("password-file"))));
+        Optional<String> user = f.getString("username").isBlank() ? Optional.empty()
+            : Optional.of(f.getString("username").strip());
+        String ip = f.getString("ipaddress").strip();
+        if (upper.equals(PoolFence.NAME)) {
+          otherHosts = Optional.of(new PoolFence());
+        } else if (upper.equals(HaLizardMethods.DRAC)) {
+          throw new NodeConfig.Invalid("tandem.fence.method = DRAC was never supported by HA-Lizard; configure "
+              + "fence_idrac for each host in tandem.fence.hosts");
+        } else if (HaLizardMethods.BUILT_IN.contains(upper)) {
+          Map<String, String> extra = new LinkedHashMap<>();
+          if (f.hasPath("method-options")) {
+            f.getObject("method-options").forEach((k, v) -> extra.put(k, option("tandem.fence.method-options", k, v)));
+          }
+          try {
+            HaLizardMethods.devices(new HaLizardMethods.Settings(loc, upper, user, password, ip, extra)).forEach((h, l) -> {
+              String key = "tandem.fence.method = " + upper + " (" + HaLizardMethods.hostsFile(loc, upper) + ")";
+              for (FenceAgentsPort.Device d : l) installed(key, d.agent());
+              levels.put(h, l);
+            });
+          } catch (org.tandemha.fencing.HostsFile.Invalid | IllegalArgumentException e) {
+            throw new NodeConfig.Invalid("tandem.fence.method = " + upper + ": " + e.getMessage());
+          }
+        } else {
+          Map<String, String> env = new LinkedHashMap<>();
+          env.put("FENCE_IPADDRESS", ip);
+          password.ifPresent(pw -> env.put("FENCE_PASSWD", pw));
+          HaLizardScriptPort script;
+          try {
+            script = new HaLizardScriptPort(loc, method, timeout, env);
+          } catch (IllegalArgumentException e) {
+            throw new NodeConfig.Invalid("tandem.fence.method: " + e.getMessage());
+          }
+          if (!script.installed()) {
+            throw new NodeConfig.Invalid("tandem.fence.method = " + method + ": no executable agent "
+                + loc.resolve(method).resolve(method + ".sh") + " (FENCE_FILE_LOC is tandem.fence.file-loc)");
+          }
+          if (Files.exists(script.hostsFile())) {
+            try {
+              org.tandemha.fencing.HostsFile.read(script.hostsFile());
+            } catch (org.tandemha.fencing.HostsFile.Invalid e) {
+              throw new NodeConfig.Invalid("tandem.fence.method = " + method + ": " + e.getMessage());
+            }
+          }
+          otherHosts = Optional.of(script);
+        }
+      }
       ConfigObject hosts = f.getObject("hosts");
       for (Map.Entry<String, ConfigValue> h : hosts.entrySet()) {
         String key = "tandem.fence.hosts.\"" + h.getKey() + "\"";
@@ -71,7 +149,8 @@ public final class FenceConfig {
         for (int i = 0; i < devices.size(); i++) list.add(device(key + "[" + i + "]", devices.get(i)));
         levels.put(new HostId(h.getKey().toLowerCase(java.util.Locale.ROOT)), List.copyOf(list));
       }
-      return new Devices(Map.copyOf(levels), timeout);
+      return new Devices(Map.copyOf(levels), method.isEmpty() ? Optional.empty() : Optional.of(method), otherHosts,
+          timeout);
     } catch (ConfigException e) {
       throw new NodeConfig.Invalid("tandem.fence: " + e.getMessage(), e);
     }
@@ -82,27 +161,11 @@ public final class FenceConfig {
       throw new NodeConfig.Invalid(key + ".agent is missing (e.g. fence_ipmilan, fence_ilo4, fence_apc)");
     }
     String agent = d.getString("agent").trim();
-    Path exe = Path.of(org.tandemha.fencing.FenceAgentsPort.executable(agent));
-    if (!exe.isAbsolute() || !Files.isExecutable(exe)) {
-      throw new NodeConfig.Invalid(key + ".agent " + agent + " is not installed (install the fence-agents package, "
-          + "or give the agent's full path)");
-    }
+    installed(key + ".agent", agent);
     Map<String, String> options = new LinkedHashMap<>();
     if (d.hasPath("options")) {
       for (Map.Entry<String, ConfigValue> o : d.getObject("options").entrySet()) {
-        String name = o.getKey();
-        if (name.equals("action")) throw new NodeConfig.Invalid(key + ".options.action: the action is Tandem's to set");
-        if (name.equals("password") || name.equals("passwd")) {
-          throw new NodeConfig.Invalid(key + ".options." + name + ": no passwords in the configuration; put it in a "
-              + "file of mode 0600 and name it in " + key + ".password-file");
-        }
-        Object v = o.getValue().unwrapped();
-        if (!(v instanceof String || v instanceof Number || v instanceof Boolean)) {
-          throw new NodeConfig.Invalid(key + ".options." + name + " must be a single value");
-        }
-        String s = String.valueOf(v instanceof Boolean b ? (b ? "1" : "0") : v);
-        if (s.contains("\n")) throw new NodeConfig.Invalid(key + ".options." + name + " must not contain a newline");
-        options.put(name, s);
+        options.put(o.getKey(), option(key + ".options", o.getKey(), o.getValue()));
       }
     }
     if (d.hasPath("password-file")) options.put("password", secret(key + ".password-file", Path.of(d.getString("password-file"))));
@@ -111,6 +174,47 @@ public final class FenceConfig {
     } catch (IllegalArgumentException e) {
       throw new NodeConfig.Invalid(key + ": " + e.getMessage());
     }
+  }
+
+  /**
+   * The self-fence watchdog of {@code tandem.watchdog} (issue #7 item 6): none when {@code device} is empty.
+   */
+  public static Optional<org.tandemha.actors.port.SelfFence.Watchdog> watchdog(Config all) {
+    try {
+      Config w = all.getConfig("tandem.watchdog");
+      String device = w.getString("device").strip();
+      if (device.isEmpty()) return Optional.empty();
+      return Optional.of(org.tandemha.controller.host.DeviceWatchdog.checked(Path.of(device), w.getDuration("timeout"),
+          Path.of("/sys/class/watchdog")));
+    } catch (ConfigException e) {
+      throw new NodeConfig.Invalid("tandem.watchdog: " + e.getMessage(), e);
+    } catch (IllegalArgumentException e) {
+      throw new NodeConfig.Invalid("tandem.watchdog.device: " + e.getMessage(), e);
+    }
+  }
+
+  private static void installed(String key, String agent) {
+    Path exe = Path.of(org.tandemha.fencing.FenceAgentsPort.executable(agent));
+    if (!exe.isAbsolute() || !Files.isExecutable(exe)) {
+      throw new NodeConfig.Invalid(key + ": " + agent + " is not installed (install the fence-agents package, "
+          + "or give the agent's full path)");
+    }
+  }
+
+  /** One agent option: a single value without newline; never the action, never a password. */
+  private static String option(String key, String name, ConfigValue value) {
+    if (name.equals("action")) throw new NodeConfig.Invalid(key + ".action: the action is Tandem's to set");
+    if (name.equals("password") || name.equals("passwd")) {
+      throw new NodeConfig.Invalid(key + "." + name + ": no passwords in the configuration; put it in a "
+          + "file of mode 0600 and name it in the password-file key beside it");
+    }
+    Object v = value.unwrapped();
+    if (!(v instanceof String || v instanceof Number || v instanceof Boolean)) {
+      throw new NodeConfig.Invalid(key + "." + name + " must be a single value");
+    }
+    String s = String.valueOf(v instanceof Boolean b ? (b ? "1" : "0") : v);
+    if (s.contains("\n")) throw new NodeConfig.Invalid(key + "." + name + " must not contain a newline");
+    return s;
   }
 
   /** A secret's file: a regular file readable by its owner alone (0600 or 0400); its first line is the secret. */

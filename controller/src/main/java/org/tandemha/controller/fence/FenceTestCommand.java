@@ -22,6 +22,30 @@ public final class FenceTestCommand {
         asks each fence level configured for HOST (tandem.fence.hosts) for the power status, as a fence would,
         and powers nothing off""";
 
+  /** A host fenced by the HA-Lizard method: a user's script (no status action to ask) or POOL (not a fence). */
+  private static int haLizardMethod(org.tandemha.actors.port.FencePort port, HostId target, PrintStream out) {
+    if (!port.powersOff(target)) {
+      out.printf("level 1  %-40s NOT A FENCE: powers nothing off%n", port.device());
+      out.println("a fence of " + target.uuid() + " would not power it off: it is taken over only once its self-fence "
+          + "watchdog's deadline has passed (when it arms one, tandem.watchdog) or an operator declares it dead");
+      return 1;
+    }
+    org.tandemha.fencing.HaLizardScriptPort script = (org.tandemha.fencing.HaLizardScriptPort) port;
+    String mapping;
+    try {
+      mapping = script.deviceFor(target).map(v -> script.hostsFile().getFileName() + " maps it to " + v)
+          .orElse("no " + script.hostsFile().getFileName() + " file");
+    } catch (org.tandemha.fencing.HostsFile.Invalid e) {
+      out.printf("level 1  %-40s NOT READY: %s%n", port.device(), e.getMessage());
+      out.println("a fence of " + target.uuid() + " would FAIL now: the script would not be run");
+      return 1;
+    }
+    out.printf("level 1  %-40s ready: script executable, %s%n", port.device(), mapping);
+    out.println("a fence of " + target.uuid() + " would run the script with \"stop\" and trust its exit 0; the "
+        + "HA-Lizard script contract has no status action, so the power was not read; nothing was powered off");
+    return 0;
+  }
+
   public static int run(List<String> args, PrintStream out, PrintStream err) {
     if (args.isEmpty() || args.get(0).equals("--help")) {
       (args.isEmpty() ? err : out).println(USAGE);
@@ -51,17 +75,20 @@ public final class FenceTestCommand {
       err.println("tandem fence test: invalid configuration: " + e.getMessage());
       return 2;
     }
-    List<FenceAgentsPort.Device> levels = devices.levels().get(new HostId(host.toLowerCase(java.util.Locale.ROOT)));
+    HostId target = new HostId(host.toLowerCase(java.util.Locale.ROOT));
+    List<FenceAgentsPort.Device> levels = devices.levels().get(target);
+    if (levels == null && devices.otherHosts().isPresent()) return haLizardMethod(devices.otherHosts().get(), target, out);
     if (levels == null) {
-      err.println("tandem fence test: no fence device is configured for host " + host + " (tandem.fence.hosts)");
+      err.println("tandem fence test: no fence device is configured for host " + host
+          + " (tandem.fence.hosts, or tandem.fence.method)");
       return 2;
     }
     int firstAnswer = -1;
     for (int i = 0; i < levels.size(); i++) {
       FenceAgentsPort.Device d = levels.get(i);
-      FenceAgentsPort one = new FenceAgentsPort(java.util.Map.of(new HostId(host), List.of(d)), devices.agentTimeout());
+      FenceAgentsPort one = new FenceAgentsPort(java.util.Map.of(target, List.of(d)), devices.agentTimeout());
       try {
-        PowerState s = one.status(new HostId(host));
+        PowerState s = one.status(target);
         out.printf("level %d  %-40s power %s%n", i + 1, d.name(), s);
         if (firstAnswer < 0) firstAnswer = i;
       } catch (FenceDeviceError e) {

@@ -15,10 +15,21 @@ import org.tandemha.actors.port.SelfFence;
 public final class SysrqSelfFence implements SelfFence {
   private static final Logger log = LoggerFactory.getLogger(SysrqSelfFence.class);
   private final Path trigger;
+  private final java.util.Optional<Watchdog> watchdog;
 
-  public SysrqSelfFence() { this(Path.of("/proc/sysrq-trigger")); }
+  public SysrqSelfFence() { this(java.util.Optional.empty()); }
 
-  SysrqSelfFence(Path trigger) { this.trigger = trigger; }
+  /** @param watchdog the device this host arms (tandem.watchdog), if any */
+  public SysrqSelfFence(java.util.Optional<Watchdog> watchdog) { this(Path.of("/proc/sysrq-trigger"), watchdog); }
+
+  SysrqSelfFence(Path trigger) { this(trigger, java.util.Optional.empty()); }
+
+  SysrqSelfFence(Path trigger, java.util.Optional<Watchdog> watchdog) {
+    this.trigger = trigger;
+    this.watchdog = watchdog;
+  }
+
+  @Override public java.util.Optional<Watchdog> watchdog() { return watchdog; }
 
   @Override public String method() { return "sysrq reboot (" + trigger + ")"; }
 
