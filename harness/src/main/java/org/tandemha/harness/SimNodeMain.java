@@ -72,7 +72,9 @@ public final class SimNodeMain {
     SimLinks links = new SimLinks(power, config.settings().self());
     // With fence devices configured (BMCs of the simulated hosts), the real fence-agents fence; else the power switch.
     org.tandemha.actors.port.FencePort fencePort = devices.none() ? power : devices.port();
-    var system = TandemNode.start(config, fencePort, new SimSelfFence(power, config.settings().self()),
+    Optional<java.time.Duration> watchdog = config.raw().hasPath("tandem.sim.watchdog-timeout")
+        ? Optional.of(config.raw().getDuration("tandem.sim.watchdog-timeout")) : Optional.empty();
+    var system = TandemNode.start(config, fencePort, new SimSelfFence(power, config.settings().self(), watchdog),
         new SimNet(power, simulatedHosts(config), links::cut, gateway, new InetNet()),
         new SimLocalDomains(power, config.settings().self()));
     links.start(system);

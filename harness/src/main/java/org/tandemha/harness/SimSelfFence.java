@@ -12,11 +12,20 @@ import org.tandemha.protocol.HostId;
 public final class SimSelfFence implements SelfFence {
   private final SimPowerFence power;
   private final HostId self;
+  private final java.util.Optional<Watchdog> watchdog;
 
   public SimSelfFence(SimPowerFence power, HostId self) {
+    this(power, self, java.util.Optional.empty());
+  }
+
+  /** @param watchdogTimeout the simulated host's watchdog device, if it has one ({@code tandem.sim.watchdog-timeout}) */
+  public SimSelfFence(SimPowerFence power, HostId self, java.util.Optional<java.time.Duration> watchdogTimeout) {
     this.power = power;
     this.self = self;
+    this.watchdog = watchdogTimeout.map(t -> new SimWatchdog(t, () -> fire("watchdog expired")));
   }
+
+  @Override public java.util.Optional<Watchdog> watchdog() { return watchdog; }
 
   @Override public String method() { return "simulated power-off of " + self; }
 

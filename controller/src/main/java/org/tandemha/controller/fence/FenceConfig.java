@@ -84,13 +84,13 @@ public final class FenceConfig {
       String method = f.hasPath("method") ? f.getString("method").strip() : "";
       Optional<FencePort> otherHosts = Optional.empty();
       if (!method.isEmpty()) {
-        Path loc = Path.of(f.getString("file-loc"));
+        Path loc = Path.of(text(f, "file-loc", "/etc/ha-lizard/fence"));
         String upper = method.toUpperCase(java.util.Locale.ROOT);
-        Optional<String> password = f.getString("password-file").isBlank() ? Optional.empty()
-            : Optional.of(secret("tandem.fence.password-file", Path.of(f.getString("password-file"))));
-        Optional<String> user = f.getString("username").isBlank() ? Optional.empty()
-            : Optional.of(f.getString("username").strip());
-        String ip = f.getString("ipaddress").strip();
+        Optional<String> password = text(f, "password-file", "").isBlank() ? Optional.empty()
+            : Optional.of(secret("tandem.fence.password-file", Path.of(text(f, "password-file", ""))));
+        Optional<String> user = text(f, "username", "").isBlank() ? Optional.empty()
+            : Optional.of(text(f, "username", "").strip());
+        String ip = text(f, "ipaddress", "").strip();
         if (upper.equals(PoolFence.NAME)) {
           otherHosts = Optional.of(new PoolFence());
         } else if (upper.equals(HaLizardMethods.DRAC)) {
@@ -191,6 +191,10 @@ public final class FenceConfig {
     } catch (IllegalArgumentException e) {
       throw new NodeConfig.Invalid("tandem.watchdog.device: " + e.getMessage(), e);
     }
+  }
+
+  private static String text(Config f, String key, String fallback) {
+    return f.hasPath(key) ? f.getString(key) : fallback;
   }
 
   private static void installed(String key, String agent) {

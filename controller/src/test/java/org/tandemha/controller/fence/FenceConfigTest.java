@@ -94,4 +94,78 @@ class FenceConfigTest {
     assertThrows(NodeConfig.Invalid.class,
         () -> FenceConfig.read(ConfigFactory.parseString("tandem.fence { agent-timeout = 0s, hosts {} }")));
   }
+
+  static FenceConfig.Devices method(String method, String extra) {
+    return FenceConfig.read(ConfigFactory.parseString("tandem.fence { agent-timeout = 15s\nhosts {}\nmethod = \""
+        + method + "\"\nfile-loc = \"" + tmp.resolve("fence") + "\"\n" + extra + " }"));
+  }
+
+  static void file(String relative, String text, String mode) throws Exception {
+    Path f = tmp.resolve("fence").resolve(relative);
+    Files.createDirectories(f.getParent());
+    Files.writeString(f, text);
+    Files.setPosixFilePermissions(f, PosixFilePermissions.fromString(mode));
+  }
+
+  @Test
+  void haLizardMethodsLoad() throws Exception {
+    file("ILO/ILO.hosts", XS1 + ":10.77.0.5\n", "rw-------");
+    FenceConfig.Devices ilo = method("ILO", "password-file = \"" + secret + "\"\nmethod-options { cipher = 3 }");
+    FenceAgentsPort.Device d = ilo.levels().get(new HostId(XS1)).get(0);
+    assertEquals("fence_ipmilan", d.agent());
+    assertEquals("s3cret", d.options().get("password"));
+    assertEquals("3", d.options().get("cipher"));
+    assertTrue(ilo.port().powersOff(new HostId(XS1)));
+
+    file("MYPDU/MYPDU.sh", "#!/bin/sh\nexit 0\n", "rwx------");
+    FenceConfig.Devices script = method("MYPDU", "");
+    assertTrue(script.levels().isEmpty());
+    assertTrue(script.port().powersOff(new HostId(XS1)));
+    assertTrue(script.port().device().contains("MYPDU.sh"), script.port().device());
+
+    FenceConfig.Devices pool = method("POOL", "");
+    assertFalse(pool.none());
+    assertTrue(pool.poolOnly());
+    assertFalse(pool.port().powersOff(new HostId(XS1)), "POOL is not a fence");
+  }
+
+  static Stream<Arguments> invalidMethods() {
+    return Stream.of(
+        Arguments.of("DRAC", "", "was never supported by HA-Lizard"),
+        Arguments.of("IRMC", "", "IRMC.hosts is missing"),
+        Arguments.of("NOSCRIPT", "", "no executable agent"),
+        Arguments.of("../x", "", "is not a plain name"),
+        Arguments.of("BADHOSTS", "", "BADHOSTS.hosts line 1"),
+        Arguments.of("XVM", "", "needs FENCE_IPADDRESS"),
+        Arguments.of("ILO", "password-file = \"OPEN\"", "is readable by others"),
+        Arguments.of("ILO", "method-options { password = \"x\" }", "no passwords in the configuration"));
+  }
+
+  @ParameterizedTest(name = "{0}: {2}")
+  @MethodSource("invalidMethods")
+  void methodMistakesAreNamed(String method, String extra, String message) throws Exception {
+    file("ILO/ILO.hosts", XS1 + ":10.77.0.5\n", "rw-------");
+    file("XVM/XVM.hosts", XS1 + ":7d0c6a4e-1111-4e8f-a1c3-00000000b001\n", "rw-------");
+    file("BADHOSTS/BADHOSTS.sh", "#!/bin/sh\nexit 0\n", "rwx------");
+    file("BADHOSTS/BADHOSTS.hosts", "not a line\n", "rw-------");
+    NodeConfig.Invalid e = assertThrows(NodeConfig.Invalid.class,
+        () -> method(method, extra.replace("OPEN", openSecret.toString())));
+    assertTrue(e.getMessage().contains(message), e.getMessage());
+    assertFalse(e.getMessage().contains("s3cret"), "never the secret: " + e.getMessage());
+  }
+
+  @Test
+  void theWatchdogDeviceIsChecked() throws Exception {
+    assertTrue(FenceConfig.watchdog(ConfigFactory.parseString("tandem.watchdog { device = \"\", timeout = 60s }")).isEmpty());
+    Path dev = tmp.resolve("watchdog");
+    Files.writeString(dev, "");
+    var w = FenceConfig.watchdog(ConfigFactory.parseString("tandem.watchdog { device = \"" + dev + "\", timeout = 30s }"));
+    assertEquals(java.time.Duration.ofSeconds(30), w.orElseThrow().timeout());
+    NodeConfig.Invalid missing = assertThrows(NodeConfig.Invalid.class, () -> FenceConfig.watchdog(
+        ConfigFactory.parseString("tandem.watchdog { device = \"/nonexistent/watchdog\", timeout = 30s }")));
+    assertTrue(missing.getMessage().contains("does not exist"), missing.getMessage());
+    NodeConfig.Invalid tooShort = assertThrows(NodeConfig.Invalid.class, () -> FenceConfig.watchdog(
+        ConfigFactory.parseString("tandem.watchdog { device = \"" + dev + "\", timeout = 2s }")));
+    assertTrue(tooShort.getMessage().contains("at least 5s"), tooShort.getMessage());
+  }
 }

@@ -97,4 +97,32 @@ class FenceTestCommandTest {
     assertEquals(2, bogus.rc());
     assertTrue(bogus.err().contains("unexpected argument \"--bogus\""), bogus.err());
   }
+
+  @Test
+  void anHaLizardScriptIsCheckedNotRunAndPoolIsNotAFence() throws Exception {
+    Path loc = tmp.resolve("fence");
+    Files.createDirectories(loc.resolve("MYPDU"));
+    Path ran = tmp.resolve("ran");
+    Files.writeString(loc.resolve("MYPDU").resolve("MYPDU.sh"), "#!/bin/sh\ntouch " + ran + "\nexit 0\n");
+    Files.setPosixFilePermissions(loc.resolve("MYPDU").resolve("MYPDU.sh"), PosixFilePermissions.fromString("rwx------"));
+    Files.writeString(loc.resolve("MYPDU").resolve("MYPDU.hosts"), XS1 + ":outlet-3\n");
+    Path conf = tmp.resolve("tandem.conf");
+    String node = "tandem.node { host-uuid = \"" + XS1 + "\", host-address = \"10.77.0.11\" }\n"
+        + "tandem.fence.file-loc = \"" + loc + "\"\n";
+    Files.writeString(conf, node + "tandem.fence.method = MYPDU\n");
+    Result r = run("test", XS1, "--config", conf.toString());
+    assertEquals(0, r.rc(), r.out() + r.err());
+    assertTrue(r.out().contains("MYPDU.hosts maps it to outlet-3"), r.out());
+    assertTrue(!Files.exists(ran), "the script is never run by a test");
+
+    String other = "3f9a2c1e-5b7d-4e8f-a1c3-000000000a02";
+    Result missing = run("test", other, "--config", conf.toString());
+    assertEquals(1, missing.rc(), missing.out());
+    assertTrue(missing.out().contains("does not list host " + other), missing.out());
+
+    Files.writeString(conf, node + "tandem.fence.method = POOL\n");
+    Result pool = run("test", XS1, "--config", conf.toString());
+    assertEquals(1, pool.rc(), pool.out());
+    assertTrue(pool.out().contains("NOT A FENCE"), pool.out());
+  }
 }

@@ -1,0 +1,60 @@
+package org.tandemha.harness.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.tandemha.harness.cluster.TwoHostPool.*;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+import org.tandemha.harness.SimCluster;
+import org.tandemha.harness.demo.JournalTimeline;
+
+/**
+ * Issue #7 items 4 and 6: HA-Lizard's POOL method powers nothing off, so a host "fenced" by it is taken over only
+ * once its self-fence watchdog has provably fired. Both hosts arm a (simulated) watchdog of 8 s; the slave xb is cut
+ * from xa, the witness and the gateway. xb, without quorum while xa and the witness hold it, stops feeding its
+ * watchdog, which switches xb off; xa, with the majority, waits xb's advertised timeout plus the margin after it
+ * lost contact, finds nothing answering, and only then restarts xb's HA VMs.
+ */
+@Tag("cluster")
+class PoolWatchdogTest {
+  static final String CONFIG = """
+      tandem.fence.method = POOL
+      tandem.sim.watchdog-timeout = 8s
+      """;
+
+  @Test
+  void aPoolFenceWaitsForThePeersWatchdog(@TempDir(cleanup = CleanupMode.ON_SUCCESS) Path run) throws Exception {
+    try (TwoHostPool p = TwoHostPool.start(run, 1, CONFIG)) {
+      assertTrue(p.journaled(XB, "WatchdogArmed", Instant.EPOCH), "xb armed its watchdog once quorate");
+      Instant t0 = Instant.now();
+      p.cluster.pool.isolate(XB);
+      List<Vm> expected = haVmsOn(XB);
+      boolean back = SimCluster.await(Duration.ofSeconds(90), () -> p.restartedBy(XA, expected, t0));
+      if (!back) p.dumpLogs();
+      assertTrue(back, "xa did not restart xb's VMs; xa " + p.types(XA, t0) + " xb " + p.types(XB, t0));
+
+      assertFalse(p.cluster.pool.isPoweredOn(XB), "xb's watchdog switched it off");
+      assertTrue(p.journaled(XB, "WatchdogFeeding", t0), "xb journaled that it stopped feeding: " + p.types(XB, t0));
+      Instant awaited = at(p, XA, "PeerWatchdogAwaited", t0);
+      Instant recovered = at(p, XA, "SlaveRecovered", t0);
+      assertTrue(Duration.between(t0, recovered).compareTo(Duration.ofSeconds(18)) >= 0,
+          "taken over no earlier than the watchdog's 8 s + 10 s margin after contact was lost: " + awaited + " → " + recovered);
+      assertFalse(p.journaled(XA, "FenceConfirmed", t0), "POOL confirms no fence: " + p.types(XA, t0));
+      for (Vm v : expected) assertEquals(XA, p.cluster.pool.vmResidentOnUuid(v.uuid()), v.name());
+      p.assertTheOneRuleHeld();
+    }
+  }
+
+  private static Instant at(TwoHostPool p, String host, String type, Instant since) {
+    return p.cluster.events(host, type, since).stream().map(JournalTimeline::atOf).findFirst()
+        .orElseThrow(() -> new AssertionError(host + " did not journal " + type + ": " + p.types(host, since)));
+  }
+}
