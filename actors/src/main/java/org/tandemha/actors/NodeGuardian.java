@@ -139,6 +139,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
         FenceAgentActor.create(ports.fence(), journal, ports.clock(), blockingIo, settings.fenceTimeout())),
         "fence-" + ports.fence().device().replaceAll("[^A-Za-z0-9_-]", "_"));
     ctx.spawn(FencedNodeDowner.create(), FencedNodeDowner.NAME);
+    ctx.spawn(supervised(AdminActor.create(self, fence)), "admin");
     ActorRef<Command> selfRef = ctx.getSelf();
     this.restarts = ctx.spawn(supervised(RestartCoordinator.create(self, settings.ha(), settings.restartConcurrency(),
         ports.xapi(), journal, ports.clock(), blockingIo, () -> selfRef.tell(Tick.POLL))), "restarts");

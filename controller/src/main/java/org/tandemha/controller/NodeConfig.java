@@ -46,6 +46,16 @@ public record NodeConfig(Config raw, NodeSettings settings, SdkXapiAdapter.Endpo
   }
 
   /** Defaults plus the file, resolved and checked only as HOCON: for the witness, which has no host. */
+  /** The file over the defaults, without the checks a running node needs: for CLI verbs that talk to the node. */
+  public static Config loadLocal(File overrides) {
+    try {
+      return parse(overrides).withFallback(ConfigFactory.defaultApplication()).withFallback(ConfigFactory.defaultReference())
+          .resolve();
+    } catch (ConfigException e) {
+      throw new Invalid(e.getMessage(), e);
+    }
+  }
+
   public static Config loadRaw(File overrides) {
     Config user = parse(overrides);
     try {

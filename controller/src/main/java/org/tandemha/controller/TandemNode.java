@@ -38,8 +38,20 @@ public final class TandemNode {
     // The host this node runs on travels as its cluster role, so peers map members to pool hosts.
     Config akka = config.raw().withValue("akka.cluster.roles",
         ConfigValueFactory.fromIterable(List.of(QuorumActor.hostRole(config.settings().self()))));
-    return ActorSystem.create(NodeGuardian.create(config.settings(), ports), SYSTEM_NAME,
-        ConfigFactory.empty().withFallback(akka));
+    ActorSystem<NodeGuardian.Command> system = ActorSystem.create(NodeGuardian.create(config.settings(), ports),
+        SYSTEM_NAME, ConfigFactory.empty().withFallback(akka));
+    String socket = config.raw().hasPath("tandem.admin.socket") ? config.raw().getString("tandem.admin.socket") : "";
+    if (!socket.isBlank()) {
+      try {
+        // A request may be a fence: its own bound, and a margin for the journal.
+        var admin = org.tandemha.controller.admin.AdminSocket.start(java.nio.file.Path.of(socket), system,
+            config.settings().fenceTimeout().plusSeconds(10));
+        system.getWhenTerminated().thenRun(admin::close);
+      } catch (java.io.IOException | RuntimeException e) {
+        system.log().error("admin socket {} not started, the tandem CLI cannot reach this node: {}", socket, e.toString());
+      }
+    }
+    return system;
   }
 
   /** A witness: the same cluster, role {@code witness}, no HA actors (DESIGN.md, Cluster). */

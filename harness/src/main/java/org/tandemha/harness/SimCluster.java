@@ -107,6 +107,7 @@ public final class SimCluster implements AutoCloseable {
           }
           cluster.witnesses = %d
           journal.dir = "%s"
+          admin.socket = "%s"
           sim.fence-url = "http://127.0.0.1:%d/"
           sim.hosts = [%s]
           sim.gateway = "%s"
@@ -116,7 +117,7 @@ public final class SimCluster implements AutoCloseable {
         akka.cluster.seed-nodes = [%s]
         %s
         """, name, h.name(), h.uuid(), h.address(), xapi.port(), o.spec().username(), o.spec().password(), GATEWAY,
-        o.witnesses(), dir.resolve("journal"), control.port(), simHosts, GATEWAY, ports.get(hostUuid), seeds(),
+        o.witnesses(), dir.resolve("journal"), adminSocket(hostUuid), control.port(), simHosts, GATEWAY, ports.get(hostUuid), seeds(),
         o.nodeConfig()));
     Process p = launch(name, List.of("--config", conf.toString()));
     nodes.put(hostUuid, p);
@@ -124,6 +125,11 @@ public final class SimCluster implements AutoCloseable {
     say("%s %s (pid %d) for host %s, cluster port %d, log %s", n == 1 ? "started" : "restarted", name, p.pid(),
         h.name(), ports.get(hostUuid), log(hostUuid));
     return p;
+  }
+
+  /** The admin socket of a host's node, for the tandem CLI ({@code --socket}). */
+  public Path adminSocket(String hostUuid) {
+    return o.runDir().resolve(nodeName(hostUuid)).resolve("admin.sock").toAbsolutePath();
   }
 
   public void startWitness(int i) throws IOException {

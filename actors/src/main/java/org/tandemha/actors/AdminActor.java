@@ -1,0 +1,94 @@
+package org.tandemha.actors;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import akka.actor.typed.receptionist.Receptionist;
+import akka.actor.typed.receptionist.ServiceKey;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.tandemha.protocol.Admin;
+import org.tandemha.protocol.FenceOutcome;
+import org.tandemha.protocol.HostId;
+
+/**
+ * The node's side of the {@code tandem} CLI (the admin socket hands it each request). Found through the
+ * Receptionist, so the socket — and later other nodes' AdminActors — reach it without knowing its path.
+ * {@code fence HOST --really}: a fence an operator asks for, through the same FenceAgentActor and devices as any
+ * other, so it is journaled (request, then outcome) and confirmed only by the power read back off.
+ */
+public final class AdminActor extends AbstractBehavior<AdminActor.Command> {
+  public sealed interface Command {}
+  public record Ask(Admin.Request request, ActorRef<Admin.Reply> replyTo) implements Command {}
+  private record Fenced(FenceOutcome outcome, ActorRef<Admin.Reply> replyTo) implements Command {}
+
+  public static final ServiceKey<Command> KEY = ServiceKey.create(Command.class, "tandem-admin");
+  private static final Pattern UUID = Pattern.compile(
+      "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+  public static Behavior<Command> create(HostId self, ActorRef<FenceAgentActor.Command> fence) {
+    return Behaviors.setup(ctx -> {
+      ctx.getSystem().receptionist().tell(Receptionist.register(KEY, ctx.getSelf()));
+      return new AdminActor(ctx, self, fence);
+    });
+  }
+
+  private final HostId self;
+  private final ActorRef<FenceAgentActor.Command> fence;
+
+  private AdminActor(ActorContext<Command> ctx, HostId self, ActorRef<FenceAgentActor.Command> fence) {
+    super(ctx);
+    this.self = self;
+    this.fence = fence;
+  }
+
+  @Override public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Ask.class, this::onAsk)
+        .onMessage(Fenced.class, this::onFenced)
+        .build();
+  }
+
+  private Behavior<Command> onAsk(Ask a) {
+    if (a.request() instanceof Admin.Fence f) return fence(f, a.replyTo());
+    a.replyTo().tell(new Admin.Reply(2, List.of("unknown request " + a.request())));
+    return this;
+  }
+
+  private Behavior<Command> fence(Admin.Fence f, ActorRef<Admin.Reply> replyTo) {
+    if (!f.really()) {
+      replyTo.tell(new Admin.Reply(2, List.of("tandem fence: powering a host off needs --really")));
+      return this;
+    }
+    if (!UUID.matcher(f.host()).matches()) {
+      replyTo.tell(new Admin.Reply(2, List.of("tandem fence: \"" + f.host() + "\" is not a host UUID "
+          + "(see `xe host-list params=uuid,name-label`)")));
+      return this;
+    }
+    HostId target = new HostId(f.host().toLowerCase(java.util.Locale.ROOT));
+    if (target.equals(self)) {
+      replyTo.tell(new Admin.Reply(2, List.of("tandem fence: " + target.uuid() + " is this node's own host; run it on "
+          + "another host, whose node can read the power back")));
+      return this;
+    }
+    getContext().getLog().warn("fence {}: requested by an operator (tandem fence --really)", target);
+    ActorRef<FenceOutcome> reply = getContext().messageAdapter(FenceOutcome.class, o -> new Fenced(o, replyTo));
+    fence.tell(new FenceAgentActor.Fence(target, "operator: tandem fence --really", reply));
+    return this;
+  }
+
+  private Behavior<Command> onFenced(Fenced f) {
+    if (f.outcome() instanceof FenceOutcome.Confirmed c) {
+      f.replyTo().tell(new Admin.Reply(0, List.of("fence " + c.target().uuid() + ": confirmed off by " + c.device()
+          + " (" + c.evidence() + "); journaled")));
+    } else {
+      FenceOutcome.Failed failed = (FenceOutcome.Failed) f.outcome();
+      f.replyTo().tell(new Admin.Reply(1, List.of("fence " + failed.target().uuid() + ": FAILED via " + failed.device()
+          + ": " + failed.reason() + "; journaled")));
+    }
+    return this;
+  }
+}
