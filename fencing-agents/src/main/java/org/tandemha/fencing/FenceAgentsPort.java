@@ -47,7 +47,8 @@ public final class FenceAgentsPort implements FencePort {
 
     /** How the device is named in logs and the journal: agent and address, never a password. */
     public String name() {
-      String at = options.getOrDefault("ip", options.getOrDefault("ipaddr", ""));
+      String at = options.getOrDefault("ip", options.getOrDefault("ipaddr",
+          options.getOrDefault("session_url", "").replaceFirst("^[a-z]+://", "")));
       String port = options.getOrDefault("ipport", "");
       return agent.substring(agent.lastIndexOf('/') + 1) + (at.isEmpty() ? "" : "@" + at + (port.isEmpty() ? "" : ":" + port));
     }
