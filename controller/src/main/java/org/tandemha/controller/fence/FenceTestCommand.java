@@ -70,7 +70,7 @@ public final class FenceTestCommand {
     if (config == null && new File("/etc/tandem/tandem.conf").isFile()) config = new File("/etc/tandem/tandem.conf");
     FenceConfig.Devices devices;
     try {
-      devices = FenceConfig.read(NodeConfig.load(config).raw());
+      devices = FenceConfig.read(NodeConfig.loadLocal(config));
     } catch (NodeConfig.Invalid e) {
       err.println("tandem fence test: invalid configuration: " + e.getMessage());
       return 2;
