@@ -109,7 +109,7 @@ public final class FenceAgentActor extends AbstractBehavior<FenceAgentActor.Comm
     }
     timers.cancel(f.target());
     FenceOutcome outcome = f.error() == null && f.seen() == PowerState.OFF
-        ? new FenceOutcome.Confirmed(f.target(), port.device(), "power read back OFF", clock.now())
+        ? new FenceOutcome.Confirmed(f.target(), port.device(), port.confirmation(f.target()), clock.now())
         : new FenceOutcome.Failed(f.target(), port.device(),
             f.error() != null ? String.valueOf(f.error().getCause() != null ? f.error().getCause() : f.error())
                 : "power read back " + f.seen(), clock.now());

@@ -103,6 +103,7 @@ public final class HaJournal
     if (e instanceof HaEvent.SlaveLost l) return new Unfinished(l.slave(), TakeoverPlan.Kind.DEAD_SLAVE, Set.of(), false);
     if (u == null) return null;
     if (e instanceof HaEvent.FenceConfirmed f) return f.target().equals(u.lost()) ? u.with(TakeoverPlan.Step.FENCE) : u;
+    if (e instanceof HaEvent.PeerGoneByWatchdog g) return g.target().equals(u.lost()) ? u.with(TakeoverPlan.Step.FENCE) : u;
     if (e instanceof HaEvent.PromotedToMaster) {
       return u.with(TakeoverPlan.Step.EMERGENCY_TRANSITION, TakeoverPlan.Step.AWAIT_MASTER);
     }

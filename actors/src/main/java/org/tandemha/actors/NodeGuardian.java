@@ -175,10 +175,11 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
     // What an operator must know about this node's safety, until `tandem status` shows it (issue #9).
     String watchdogNote = ports.selfFence().watchdog().map(w -> "watchdog " + w.device() + " " + w.timeout().toSeconds()
         + "s (armed once quorate)").orElse("no watchdog");
-    ctx.getLog().info("safety: fencing via {} (a power fence with read-back; a host fenced by POOL is taken over only "
-            + "after its own watchdog's deadline, or when declared dead); quorum {} witness(es){}; isolation hard "
+    ctx.getLog().info("safety: fencing via {} ({}); quorum {} witness(es){}; isolation hard "
             + "stop after MGT_LINK_LOSS_TOLERANCE={}s without quorum; {}; FENCE_ENABLED={}, FENCE_MIN_HOSTS={}, "
-            + "FENCE_DELAY_SLAVE={}s", ports.fence().device(), settings.witnesses(),
+            + "FENCE_DELAY_SLAVE={}s", ports.fence().device(), ports.fence().device().contains("POOL")
+            ? "POOL powers nothing off: a host fenced by it is taken over only after its own watchdog's deadline"
+            : "a power fence with read-back", settings.witnesses(),
         settings.witnesses() == 0 ? " (a two-host tie is broken by FENCE_HEURISTICS_IPS " + settings.ha().heuristicsIps() + ")" : "",
         settings.fencing().mgtLinkLossTolerance().toSeconds(), watchdogNote,
         settings.fencing().enabled() ? 1 : 0, settings.fencing().minHosts(), settings.ha().fenceDelaySlave().toSeconds());

@@ -5,6 +5,7 @@ import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.AskPattern;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.javadsl.TimerScheduler;
@@ -56,7 +57,10 @@ public final class TakeoverActor extends AbstractBehavior<TakeoverActor.Command>
       implements Command {}
   private record WatchdogAwaited(Duration timeout, Instant deadline) implements Command {}
   private record WatchdogDeadline(Duration timeout) implements Command {}
-  private record AfterDeadline(Duration timeout, boolean answers) implements Command {}
+  /** What the deadline check saw: the peer's channels, this side's quorum now, and when the peer was last heard of. */
+  private record AfterDeadline(Duration timeout, boolean answers, QuorumVerdict verdict,
+                               Optional<Instant> peerHeardAt) implements Command {}
+  private record GoneRecorded(PeerGone.Verdict verdict) implements Command {}
   private record Fenced(FenceOutcome outcome) implements Command {}
   private enum Step implements Command { TRANSITION, CHECK_MASTER, PROMOTED, RECOVER, READ_POOL, NEXT_RESET, STORAGE,
     END_OF_TAKEOVER, FINISHED }
@@ -214,6 +218,7 @@ public final class TakeoverActor extends AbstractBehavior<TakeoverActor.Command>
         })
         .onMessage(WatchdogDeadline.class, this::onWatchdogDeadline)
         .onMessage(AfterDeadline.class, this::afterDeadline)
+        .onMessage(GoneRecorded.class, g -> peerGone(g.verdict()))
         .onMessage(Fenced.class, this::onFenced)
         .onMessageEquals(Step.TRANSITION, this::transition)
         .onMessage(Transitioned.class, this::onTransitioned)
@@ -327,18 +332,44 @@ public final class TakeoverActor extends AbstractBehavior<TakeoverActor.Command>
     return this;
   }
 
+  /**
+   * At the deadline everything is asked again: this side must still hold a strict majority (else the peer may be
+   * the quorate one, feeding its watchdog), no member may have relayed an advert of the peer since the takeover
+   * began (a partial partition: another member still reaches it), and its XAPI and ping must stay silent.
+   */
   private Behavior<Command> onWatchdogDeadline(WatchdogDeadline w) {
-    getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> ports.xapi().probe(peerAddress)
-        || ports.net().answers(peerAddress, PING_TIMEOUT), blockingIo),
-        (answers, error) -> new AfterDeadline(w.timeout(), error != null || answers));
+    var scheduler = getContext().getSystem().scheduler();
+    CompletableFuture<QuorumVerdict> quorum = AskPattern.<QuorumActor.Command, QuorumVerdict>ask(peers.quorum(),
+        r -> new QuorumActor.Evaluate(poolHosts, r), Duration.ofSeconds(10), scheduler).toCompletableFuture();
+    CompletableFuture<WatchdogActor.PeerWatchdog> heard = AskPattern.<WatchdogActor.Command, WatchdogActor.PeerWatchdog>
+        ask(peers.watchdog(), r -> new WatchdogActor.GetPeer(lost, r), Duration.ofSeconds(5), scheduler)
+        .toCompletableFuture();
+    var probes = CompletableFuture.supplyAsync(() -> ports.xapi().probe(peerAddress)
+        || ports.net().answers(peerAddress, PING_TIMEOUT), blockingIo);
+    getContext().pipeToSelf(CompletableFuture.allOf(quorum, heard, probes).thenApply(v ->
+            new AfterDeadline(w.timeout(), probes.join(), quorum.join(), heard.join().heardAt())),
+        (a, error) -> error == null ? a : new Abort("cannot check " + lost + " at its watchdog deadline: " + cause(error)));
     return this;
   }
 
   private Behavior<Command> afterDeadline(AfterDeadline a) {
+    if (!a.verdict().quorate() || a.verdict().exactTie()) {
+      return abort(new Abort("at " + lost + "'s watchdog deadline this side holds no strict majority ("
+          + a.verdict().reason() + "): the peer may be the quorate side, feeding its watchdog", !a.verdict().quorate()));
+    }
+    if (a.peerHeardAt().filter(t -> t.isAfter(startedAt)).isPresent()) {
+      return abort(new Abort(lost + " was heard of at " + a.peerHeardAt().get() + " through another member: it is "
+          + "alive and reachable from there (a partial partition), not taken over"));
+    }
     PeerGone.Verdict gone = PeerGone.judge(new PeerGone.Evidence(a.answers(), Optional.empty(), false,
         Optional.of(a.timeout()), startedAt, clock.now()));
     if (!gone.gone()) return abort(new Abort("after the watchdog deadline " + lost + " is not gone: " + gone.reason()));
-    return peerGone(gone);
+    String evidence = gone.reason() + "; quorate " + a.verdict().votes() + "/" + a.verdict().needed() + " "
+        + a.verdict().sources() + "; XAPI and ping silent; no advert of it since " + startedAt;
+    recorder.record(new HaEvent.PeerGoneByWatchdog(lost, startedAt.plus(a.timeout()).plus(PeerGone.MARGIN), evidence,
+        clock.now()), new GoneRecorded(new PeerGone.Verdict(true, evidence)),
+        e -> new Abort("watchdog confirmation not journaled: " + e));
+    return this;
   }
 
   private Behavior<Command> onFenced(Fenced f) {

@@ -36,8 +36,14 @@ public final class WatchdogActor extends AbstractBehavior<WatchdogActor.Command>
   public sealed interface Command {}
   /** The guardian's tick (every second): judge, feed, advertise. */
   public record Tick(int poolHosts) implements Command {}
-  /** From a peer's node: its host's watchdog is armed, with this timeout (zero when not armed). */
-  public record Advert(HostId host, boolean armed, Duration timeout) implements Command, CborSerializable {}
+  /**
+   * From a peer's node: its host's watchdog is armed, with this timeout (zero when not armed). Every receiver
+   * passes a direct advert on once ({@code relayed}), and a witness relays them too: a host whose link to this
+   * node is cut while another member still reaches it is heard of that way — alive, so never taken over by
+   * deadline.
+   */
+  public record Advert(HostId host, boolean armed, Duration timeout, boolean relayed)
+      implements Command, CborSerializable {}
   /** What this node last heard of a peer's watchdog. */
   public record GetPeer(HostId host, ActorRef<PeerWatchdog> replyTo) implements Command {}
   /** @param timeout present when the peer said its watchdog is armed */
@@ -53,6 +59,11 @@ public final class WatchdogActor extends AbstractBehavior<WatchdogActor.Command>
                                          ActorRef<QuorumActor.Command> quorum, ActorRef<HaJournal.Command> journal,
                                          Clock clock) {
     return Behaviors.setup(ctx -> new WatchdogActor(ctx, self, watchdog, quorum, journal, clock));
+  }
+
+  /** A witness's: no watchdog of its own, it only passes the hosts' adverts on. */
+  public static Behavior<Command> relay() {
+    return Behaviors.setup(ctx -> new WatchdogActor(ctx, null, Optional.empty(), null, null, Clock.system()));
   }
 
   private final HostId self;
@@ -75,7 +86,8 @@ public final class WatchdogActor extends AbstractBehavior<WatchdogActor.Command>
     this.watchdog = watchdog;
     this.quorum = quorum;
     this.clock = clock;
-    this.recorder = new Recorder<>(ctx, journal, Duration.ofSeconds(5));
+    this.recorder = journal == null ? null : new Recorder<>(ctx, journal, Duration.ofSeconds(5));
+    this.armed = watchdog.map(SelfFence.Watchdog::opened).orElse(false);   // a restarted actor: the device is still open
     this.feeder = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "tandem-watchdog-feeder");
       t.setDaemon(true);
@@ -84,6 +96,7 @@ public final class WatchdogActor extends AbstractBehavior<WatchdogActor.Command>
     ctx.getSystem().receptionist().tell(Receptionist.register(KEY, ctx.getSelf()));
     ctx.getSystem().receptionist().tell(Receptionist.subscribe(KEY,
         ctx.messageAdapter(Receptionist.Listing.class, Listed::new)));
+    if (self == null) return;   // a relay
     watchdog.ifPresentOrElse(
         w -> ctx.getLog().info("watchdog: {} (timeout {}s) is armed once this node holds quorum, and never disarmed",
             w.device(), w.timeout().toSeconds()),
@@ -102,7 +115,8 @@ public final class WatchdogActor extends AbstractBehavior<WatchdogActor.Command>
           return this;
         })
         .onMessage(Listed.class, l -> {
-          others = Set.copyOf(l.listing().getServiceInstances(KEY).stream()
+          // All of them, also those on members some observer finds unreachable: a partial partition is what relaying is for.
+          others = Set.copyOf(l.listing().getAllServiceInstances(KEY).stream()
               .filter(r -> !r.equals(getContext().getSelf())).toList());
           return this;
         })
@@ -111,11 +125,16 @@ public final class WatchdogActor extends AbstractBehavior<WatchdogActor.Command>
           feeder.shutdownNow();   // the device stays open until the JVM exits: no magic close, it will fire
           return this;
         })
+        .onSignal(akka.actor.typed.PreRestart.class, s -> {
+          feeder.shutdownNow();
+          return this;
+        })
         .build();
   }
 
   private Behavior<Command> onTick(Tick t) {
-    Advert mine = new Advert(self, armed, armed ? watchdog.get().timeout() : Duration.ZERO);
+    if (self == null) return this;
+    Advert mine = new Advert(self, armed, armed ? watchdog.get().timeout() : Duration.ZERO, false);
     others.forEach(o -> o.tell(mine));
     if (watchdog.isEmpty() || busy || t.poolHosts() == 0) return this;
     busy = true;
@@ -187,6 +206,11 @@ public final class WatchdogActor extends AbstractBehavior<WatchdogActor.Command>
 
   private Behavior<Command> onAdvert(Advert a) {
     if (a.host().equals(self)) return this;
+    if (!a.relayed()) {
+      Advert onward = new Advert(a.host(), a.armed(), a.timeout(), true);
+      others.forEach(o -> o.tell(onward));   // its sender ignores its own host's advert
+    }
+    if (self == null) return this;
     PeerWatchdog before = peers.get(a.host());
     PeerWatchdog now = new PeerWatchdog(a.host(), a.armed() ? Optional.of(a.timeout()) : Optional.empty(),
         Optional.of(clock.now()));

@@ -21,6 +21,8 @@ public final class WitnessGuardian {
       Cluster.get(ctx.getSystem()).subscriptions().tell(Subscribe.create(ctx.getSelf(),
           ClusterEvent.ClusterDomainEvent.class));
       ctx.spawn(FencedNodeDowner.create(), FencedNodeDowner.NAME);
+      // Passes the hosts' watchdog adverts on: a host cut from its peer but not from the witness is still heard.
+      ctx.spawn(WatchdogActor.relay(), "watchdog-relay");
       ctx.getLog().info("witness started: a vote for the pool's quorum, no HA actors");
       return Behaviors.receiveMessage(event -> {
         if (event instanceof ClusterEvent.MemberUp up) {

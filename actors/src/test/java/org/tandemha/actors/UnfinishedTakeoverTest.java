@@ -60,6 +60,13 @@ class UnfinishedTakeoverTest {
             new HaJournal.Unfinished(A, TakeoverPlan.Kind.DEAD_MASTER, EnumSet.of(Step.FENCE), true)),
         Arguments.of("slave lost and fenced", List.of(new HaEvent.SlaveLost(C, "node unreachable", T), fenced(C)),
             new HaJournal.Unfinished(C, TakeoverPlan.Kind.DEAD_SLAVE, EnumSet.of(Step.FENCE), true)),
+        Arguments.of("POOL: gone by the watchdog deadline counts as the fence", List.of(lost(A),
+            new HaEvent.PeerWatchdogAwaited(A, java.time.Duration.ofSeconds(60), T.plusSeconds(70), "POOL", T),
+            new HaEvent.PeerGoneByWatchdog(A, T.plusSeconds(70), "quorate, silent", T)),
+            new HaJournal.Unfinished(A, TakeoverPlan.Kind.DEAD_MASTER, EnumSet.of(Step.FENCE), true)),
+        Arguments.of("POOL: only awaiting the deadline is not a fence", List.of(lost(A),
+            new HaEvent.PeerWatchdogAwaited(A, java.time.Duration.ofSeconds(60), T.plusSeconds(70), "POOL", T)),
+            new HaJournal.Unfinished(A, TakeoverPlan.Kind.DEAD_MASTER, Set.of(), false)),
         Arguments.of("slave recovered", List.of(new HaEvent.SlaveLost(C, "node unreachable", T), fenced(C),
             new HaEvent.SlaveRecovered(C, 1, T)), null));
   }

@@ -52,6 +52,7 @@ class WatchdogActorTest {
 
     @Override public String device() { return file.toString(); }
     @Override public Duration timeout() { return Duration.ofSeconds(30); }
+    @Override public synchronized boolean opened() { return channel != null; }
     @Override public synchronized void feed() throws IOException {
       if (channel == null) channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
       channel.write(ByteBuffer.wrap(new byte[] {'k'}));

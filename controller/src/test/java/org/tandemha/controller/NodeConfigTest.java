@@ -110,7 +110,7 @@ class NodeConfigTest {
     java.nio.file.Path conf = tmp.resolve("tandem.conf");
     Files.writeString(conf, GOOD);
     assertEquals(3, Main.run(new String[] {"node", "--config", conf.toString()}, ps));
-    assertTrue(err.toString(StandardCharsets.UTF_8).contains("refusing to run without a power fence"), err.toString());
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("refusing to run without a fence"), err.toString());
     Files.writeString(conf, GOOD + "tandem.fence.hosts { \"3f9a2c1e-5b7d-4e8f-a1c3-000000000a01\" = "
         + "[ { agent = \"fence_nosuchagent\" } ] }\n");
     assertEquals(2, Main.run(new String[] {"node", "--config", conf.toString()}, ps));

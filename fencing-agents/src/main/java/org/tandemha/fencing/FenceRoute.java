@@ -37,6 +37,11 @@ public final class FenceRoute implements FencePort {
     return withAgents.contains(target) || otherHosts.map(p -> p.powersOff(target)).orElse(true);
   }
 
+  @Override public String confirmation(HostId target) {
+    return withAgents.contains(target) ? agents.confirmation(target)
+        : otherHosts.map(p -> p.confirmation(target)).orElse(agents.confirmation(target));
+  }
+
   @Override public PowerState powerOff(HostId target) { return port(target).powerOff(target); }
 
   @Override public PowerState status(HostId target) { return port(target).status(target); }

@@ -44,7 +44,8 @@ public final class HaLizardMethods {
     }
   }
 
-  private static final Pattern HOST_PORT = Pattern.compile("([^:\\[\\]]+):(\\d{1,5})");
+  private static final Pattern HOST_PORT = Pattern.compile("([^:\\[\\]\\s]+):(\\d{1,5})");
+  private static final Pattern BRACKETED = Pattern.compile("\\[([0-9a-fA-F:.]+)\\](?::(\\d{1,5}))?");
   private static final Pattern VM_UUID = Pattern.compile(
       "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
@@ -76,6 +77,12 @@ public final class HaLizardMethods {
     return out;
   }
 
+  private static String port(Path file, String host, String port) throws HostsFile.Invalid {
+    int p = Integer.parseInt(port);
+    if (p < 1 || p > 65535) throw new HostsFile.Invalid(file + ": host " + host + ": port " + port + " is out of range");
+    return port;
+  }
+
   private static FenceAgentsPort.Device device(Settings s, Path file, String host, String value)
       throws HostsFile.Invalid {
     Map<String, String> o = new LinkedHashMap<>();
@@ -94,14 +101,19 @@ public final class HaLizardMethods {
       default -> {   // ILO, IRMC: IPMI over LAN, version 2.0
         agent = "fence_ipmilan";
         Matcher m = HOST_PORT.matcher(value);
+        Matcher v6 = BRACKETED.matcher(value);
         if (m.matches()) {
           o.put("ip", m.group(1));
-          o.put("ipport", m.group(2));
-        } else {
-          if (value.contains(" ") || value.contains(":") && !value.startsWith("[")) {
-            throw new HostsFile.Invalid(file + ": host " + host + ": \"" + value + "\" is not an address");
-          }
+          o.put("ipport", port(file, host, m.group(2)));
+        } else if (v6.matches()) {   // [fe80::1] or [fe80::1]:623
+          o.put("ip", v6.group(1));
+          if (v6.group(2) != null) o.put("ipport", port(file, host, v6.group(2)));
+        } else if (value.matches("[0-9a-fA-F:]+") && value.chars().filter(c -> c == ':').count() >= 2) {
+          o.put("ip", value);       // a bare IPv6 address
+        } else if (value.matches("[^\\s:\\[\\]]+")) {
           o.put("ip", value);
+        } else {
+          throw new HostsFile.Invalid(file + ": host " + host + ": \"" + value + "\" is not an address");
         }
         o.put("username", s.username().orElse(s.method().equals("ILO") ? "root" : "admin"));
         o.put("lanplus", "1");

@@ -8,8 +8,8 @@ import org.tandemha.protocol.PowerState;
 /**
  * HA-Lizard's POOL method (halizard-behaviour §5.2), kept so a configuration that names it still loads: it powers
  * nothing off and cannot read any power, so it never confirms a fence. A host fenced "by POOL" is gone only when
- * it arms a self-fence watchdog and that watchdog's deadline has passed, or when an operator declares it dead
- * (DESIGN.md's one rule) — the takeover waits for one of those, and status calls POOL "not a fence" otherwise.
+ * it arms a self-fence watchdog and that watchdog's deadline has passed (DESIGN.md's one rule, 2) — the takeover
+ * waits for it; without a watchdog nothing is taken over, and POOL is reported as "not a fence".
  */
 public final class PoolFence implements FencePort {
   public static final String NAME = "POOL";

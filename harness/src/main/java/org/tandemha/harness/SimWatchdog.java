@@ -23,6 +23,8 @@ public final class SimWatchdog implements SelfFence.Watchdog {
 
   @Override public Duration timeout() { return timeout; }
 
+  @Override public synchronized boolean opened() { return device != null; }
+
   @Override public synchronized void feed() {
     lastFeed = System.nanoTime();
     if (device != null) return;

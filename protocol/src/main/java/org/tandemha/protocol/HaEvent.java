@@ -68,6 +68,13 @@ public sealed interface HaEvent extends JsonSerializable {
   record PeerWatchdogAwaited(HostId target, java.time.Duration timeout, Instant deadline, String reason, Instant at)
       implements HaEvent {}
 
+  /**
+   * The POOL takeover's confirmation (DESIGN.md rule 2): the lost peer's watchdog deadline passed while this side
+   * stayed quorate and nothing — no probe, no advert of the peer relayed by any member — showed it alive. Written
+   * before anything of the peer's is touched; a resumed takeover counts it as the confirmed fence.
+   */
+  record PeerGoneByWatchdog(HostId target, Instant deadline, String evidence, Instant at) implements HaEvent {}
+
   record FenceRequested(HostId target, String device, String reason, Instant at) implements HaEvent {}
   record FenceConfirmed(HostId target, String device, String evidence, Instant at) implements HaEvent {}
   record FenceFailed(HostId target, String device, String reason, Instant at) implements HaEvent {}

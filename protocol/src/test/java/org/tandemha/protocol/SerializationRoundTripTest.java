@@ -60,6 +60,7 @@ class SerializationRoundTripTest {
         new HaEvent.WatchdogArmed(A, "/dev/watchdog", java.time.Duration.ofSeconds(60), T),
         new HaEvent.WatchdogFeeding(A, false, "no quorum while another side may hold it", T),
         new HaEvent.PeerWatchdogAwaited(A, java.time.Duration.ofSeconds(60), T.plusSeconds(70), "POOL", T),
+        new HaEvent.PeerGoneByWatchdog(A, T.plusSeconds(70), "quorate 2/3, probes silent, no advert since", T),
         new HaEvent.FenceRequested(A, "sim-power", "master lost", T),
         new HaEvent.FenceConfirmed(A, "sim-power", "power read back off", T),
         new HaEvent.FenceFailed(A, "sim-power", "timeout", T),

@@ -22,4 +22,7 @@ public interface FencePort {
    * then the peer is gone only once its self-fence watchdog's deadline has passed, or an operator says so.
    */
   default boolean powersOff(HostId target) { return true; }
+
+  /** What a confirmed fence of this target rests on, for the journal and the operator. */
+  default String confirmation(HostId target) { return "power read back OFF"; }
 }

@@ -35,5 +35,8 @@ public interface SelfFence {
 
     /** Opens the device the first time (arming it), then writes one keep-alive byte — never 'V'. */
     void feed() throws IOException;
+
+    /** The device has been opened by this process: it is armed and stays so until the host resets. */
+    boolean opened();
   }
 }

@@ -19,7 +19,12 @@ public final class AdminClient {
     public Unreachable(String message) { super(message); }
   }
 
-  public static Admin.Reply call(Path socket, Admin.Request request, Duration timeout) throws Unreachable {
+  /** The request was sent but no readable answer came back: the operation may still be running, or have run. */
+  public static final class NoAnswer extends Exception {
+    public NoAnswer(String message) { super(message); }
+  }
+
+  public static Admin.Reply call(Path socket, Admin.Request request, Duration timeout) throws Unreachable, NoAnswer {
     SocketChannel c;
     try {
       c = SocketChannel.open(UnixDomainSocketAddress.of(socket));
@@ -27,8 +32,17 @@ public final class AdminClient {
       throw new Unreachable("the Tandem node on this host is not reachable at " + socket + " (" + e.getMessage()
           + "); is it running? (systemctl status tandem)");
     }
-    try (c) {
+    try {
       AdminSocket.write(c, request);
+    } catch (IOException e) {
+      try {
+        c.close();
+      } catch (IOException ignored) {
+        // nothing was sent
+      }
+      throw new Unreachable("the Tandem node at " + socket + " did not take the request: " + e.getMessage());
+    }
+    try (c) {
       CompletableFuture<String> line = CompletableFuture.supplyAsync(() -> {
         try {
           return AdminSocket.readLine(c);
@@ -37,13 +51,14 @@ public final class AdminClient {
         }
       });
       String text = line.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      if (text.isEmpty()) throw new Unreachable("the Tandem node closed the connection without an answer");
+      if (text.isEmpty()) throw new NoAnswer("the Tandem node closed the connection without an answer");
       return AdminSocket.JSON.readValue(text, Admin.Reply.class);
     } catch (TimeoutException e) {
-      throw new Unreachable("the Tandem node did not answer within " + timeout.toSeconds() + "s");
+      throw new NoAnswer("the Tandem node did not answer within " + timeout.toSeconds() + "s");
+    } catch (NoAnswer e) {
+      throw e;
     } catch (Exception e) {
-      if (e instanceof Unreachable u) throw u;
-      throw new Unreachable("the Tandem node's answer could not be read: " + e);
+      throw new NoAnswer("the Tandem node's answer could not be read: " + e);
     }
   }
 }

@@ -24,8 +24,8 @@ import org.tandemha.actors.AdminActor;
 import org.tandemha.protocol.Admin;
 
 /**
- * The node's admin socket (default {@code /run/tandem/admin.sock}): a Unix domain socket of mode 0600 in a
- * directory of mode 0700, so only root (the node's user) can talk to the node. One connection carries one JSON
+ * The node's admin socket (default {@code /run/tandem/admin.sock}): a Unix domain socket of mode 0600 (a directory
+ * the node creates is 0700), so only root (the node's user) can talk to the node. One connection carries one JSON
  * request line and gets one JSON {@link Admin.Reply} line back; the request goes to this node's
  * {@link AdminActor}, found through the Receptionist.
  */
@@ -54,17 +54,36 @@ public final class AdminSocket implements AutoCloseable {
     if (!Files.isDirectory(dir)) {
       Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     }
-    if (Files.exists(path)) {
+    if (Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      var attrs = Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class,
+          java.nio.file.LinkOption.NOFOLLOW_LINKS);
+      if (!attrs.isOther()) throw new IOException(path + " exists and is not a socket: not replaced");
+      boolean live;
       try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
-        throw new IOException(path + ": another Tandem node answers on it");
+        live = true;
       } catch (IOException stale) {
-        if (stale.getMessage() != null && stale.getMessage().contains("another Tandem node")) throw stale;
-        Files.delete(path);   // left by a node that died
+        live = false;
       }
+      if (live) throw new IOException(path + ": another Tandem node answers on it");
+      Files.delete(path);   // a socket left by a node that died
     }
+    // Bound inside a fresh 0700 directory, made 0600, then renamed into place: at no moment can another user
+    // connect, whatever the umask or the parent directory's mode.
+    Path staging = Files.createTempDirectory(dir, ".admin-",
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-    server.bind(UnixDomainSocketAddress.of(path));
-    Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
+    try {
+      Path bound = staging.resolve("admin.sock");
+      server.bind(UnixDomainSocketAddress.of(bound));
+      Files.setPosixFilePermissions(bound, PosixFilePermissions.fromString("rw-------"));
+      Files.move(bound, path, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      server.close();
+      throw e;
+    } finally {
+      Files.deleteIfExists(staging.resolve("admin.sock"));
+      Files.deleteIfExists(staging);
+    }
     AdminSocket socket = new AdminSocket(path, server);
     Thread acceptor = new Thread(() -> socket.serve(system, replyWithin), "tandem-admin-socket");
     acceptor.setDaemon(true);

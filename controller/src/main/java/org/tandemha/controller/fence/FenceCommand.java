@@ -66,7 +66,8 @@ public final class FenceCommand {
       // Only the socket and the fence bound are needed here: no seed nodes or host identity required.
       var raw = NodeConfig.loadLocal(config);
       if (socket == null) socket = Path.of(raw.getString("tandem.admin.socket"));
-      wait = raw.getDuration("tandem.ha.fence-timeout").plusSeconds(15);
+      // Longer than the node's own bound (fence timeout + 10 s, + 5 s to find its admin actor): its answer comes first.
+      wait = raw.getDuration("tandem.ha.fence-timeout").plusSeconds(30);
     } catch (NodeConfig.Invalid | com.typesafe.config.ConfigException e) {
       err.println("tandem fence: invalid configuration: " + e.getMessage());
       return 2;
@@ -78,6 +79,10 @@ public final class FenceCommand {
     } catch (AdminClient.Unreachable e) {
       err.println("tandem fence: " + e.getMessage() + "; nothing was powered off");
       return 3;
+    } catch (AdminClient.NoAnswer e) {
+      err.println("tandem fence: " + e.getMessage() + "; the outcome is UNKNOWN: the fence may still complete — "
+          + "see `tandem events --type FenceRequested,FenceConfirmed,FenceFailed`");
+      return 1;
     }
   }
 }

@@ -185,7 +185,7 @@ public final class FenceConfig {
       String device = w.getString("device").strip();
       if (device.isEmpty()) return Optional.empty();
       return Optional.of(org.tandemha.controller.host.DeviceWatchdog.checked(Path.of(device), w.getDuration("timeout"),
-          Path.of("/sys/class/watchdog")));
+          Path.of("/sys/class/watchdog"), w.hasPath("trust-timeout") && w.getBoolean("trust-timeout")));
     } catch (ConfigException e) {
       throw new NodeConfig.Invalid("tandem.watchdog: " + e.getMessage(), e);
     } catch (IllegalArgumentException e) {

@@ -40,6 +40,15 @@ public final class DeviceWatchdog implements SelfFence.Watchdog {
    * @throws IllegalArgumentException naming what is wrong
    */
   public static DeviceWatchdog checked(Path device, Duration configured, Path sysClassWatchdog) {
+    return checked(device, configured, sysClassWatchdog, false);
+  }
+
+  /**
+   * @param trustConfigured the driver's timeout cannot be read here (a kernel without watchdog sysfs) and the
+   *                        operator vouches that the configured one is not shorter ({@code trust-timeout = on})
+   */
+  public static DeviceWatchdog checked(Path device, Duration configured, Path sysClassWatchdog,
+                                       boolean trustConfigured) {
     if (!Files.exists(device)) throw new IllegalArgumentException(device + " does not exist (load a watchdog driver, "
         + "e.g. modprobe softdog soft_margin=60, or leave tandem.watchdog.device empty)");
     if (!Files.isWritable(device)) throw new IllegalArgumentException(device + " is not writable by this user");
@@ -47,6 +56,11 @@ public final class DeviceWatchdog implements SelfFence.Watchdog {
       throw new IllegalArgumentException("tandem.watchdog.timeout must be at least 5s (fed every second), got " + configured);
     }
     Optional<Duration> driver = driverTimeout(device, sysClassWatchdog);
+    if (driver.isEmpty() && !trustConfigured) {
+      throw new IllegalArgumentException("the driver's timeout cannot be read from " + sysClassWatchdog.resolve(name(device))
+          .resolve("timeout") + ": peers would trust tandem.watchdog.timeout blindly; check the driver's timeout "
+          + "(e.g. softdog's soft_margin) and set tandem.watchdog.trust-timeout = on");
+    }
     if (driver.isPresent() && configured.compareTo(driver.get()) < 0) {
       throw new IllegalArgumentException("tandem.watchdog.timeout " + configured.toSeconds() + "s is shorter than the "
           + "driver's " + driver.get().toSeconds() + "s (" + sysClassWatchdog.resolve(name(device)).resolve("timeout")
@@ -73,6 +87,8 @@ public final class DeviceWatchdog implements SelfFence.Watchdog {
   @Override public String device() { return device.toString(); }
 
   @Override public Duration timeout() { return timeout; }
+
+  @Override public synchronized boolean opened() { return channel != null; }
 
   @Override public synchronized void feed() throws IOException {
     if (channel == null) {

@@ -100,10 +100,17 @@ class AdminSocketTest {
       assertThrows(java.io.IOException.class, () -> AdminSocket.start(socket, testKit.system(), Duration.ofSeconds(1)),
           "a live socket is not taken over");
     }
-    Files.createFile(socket);   // a stale file, as a node killed with -9 leaves it
+    // A stale socket, as a node killed with -9 leaves it (close() removed ours: bind one and drop it).
+    try (var dead = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+      dead.bind(UnixDomainSocketAddress.of(socket));
+    }
     try (AdminSocket again = AdminSocket.start(socket, testKit.system(), Duration.ofSeconds(10))) {
       assertEquals(0, cli(PEER, "--really", "--socket", socket.toString()).rc());
     }
+    Path notASocket = tmp.resolve("run").resolve("tandem.conf");
+    Files.writeString(notASocket, "precious");
+    assertThrows(java.io.IOException.class, () -> AdminSocket.start(notASocket, testKit.system(), Duration.ofSeconds(1)));
+    assertEquals("precious", Files.readString(notASocket), "a file that is not a socket is never deleted");
   }
 
   @Test

@@ -159,7 +159,8 @@ class FenceConfigTest {
     assertTrue(FenceConfig.watchdog(ConfigFactory.parseString("tandem.watchdog { device = \"\", timeout = 60s }")).isEmpty());
     Path dev = tmp.resolve("watchdog");
     Files.writeString(dev, "");
-    var w = FenceConfig.watchdog(ConfigFactory.parseString("tandem.watchdog { device = \"" + dev + "\", timeout = 30s }"));
+    var w = FenceConfig.watchdog(ConfigFactory.parseString("tandem.watchdog { device = \"" + dev + "\", timeout = 30s, "
+        + "trust-timeout = on }"));
     assertEquals(java.time.Duration.ofSeconds(30), w.orElseThrow().timeout());
     NodeConfig.Invalid missing = assertThrows(NodeConfig.Invalid.class, () -> FenceConfig.watchdog(
         ConfigFactory.parseString("tandem.watchdog { device = \"/nonexistent/watchdog\", timeout = 30s }")));

@@ -18,7 +18,7 @@ class DeviceWatchdogTest {
   @Test
   void opensOnceWritesOneKeepAlivePerFeedNeverTheMagicClose() throws Exception {
     Path dev = Files.createFile(tmp.resolve("watchdog"));
-    DeviceWatchdog w = DeviceWatchdog.checked(dev, Duration.ofSeconds(60), tmp.resolve("sys"));
+    DeviceWatchdog w = DeviceWatchdog.checked(dev, Duration.ofSeconds(60), tmp.resolve("sys"), true);
     for (int i = 0; i < 5; i++) w.feed();
     assertEquals("kkkkk", Files.readString(dev));
   }
@@ -34,5 +34,8 @@ class DeviceWatchdogTest {
     assertTrue(e.getMessage().contains("shorter than the driver's 60s"), e.getMessage());
     assertEquals(Duration.ofSeconds(90), DeviceWatchdog.checked(dev, Duration.ofSeconds(90), sys).timeout(),
         "a longer configured timeout is what peers are told: they wait at least the driver's");
+    IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+        () -> DeviceWatchdog.checked(dev, Duration.ofSeconds(60), tmp.resolve("no-sysfs")));
+    assertTrue(unknown.getMessage().contains("trust-timeout = on"), unknown.getMessage());
   }
 }

@@ -53,6 +53,33 @@ class PoolWatchdogTest {
     }
   }
 
+  /**
+   * The partial partition a witness cannot break: xa and xb lose each other while the witness reaches both, so
+   * both sides are quorate (2 of 3) and both keep feeding their watchdogs. Each side's POOL takeover waits for the
+   * other's deadline and then hears of it through the witness (which relays the hosts' watchdog adverts): alive,
+   * nothing taken over.
+   */
+  @Test
+  void aPartialPartitionTakesNothingOver(@TempDir(cleanup = CleanupMode.ON_SUCCESS) Path run) throws Exception {
+    try (TwoHostPool p = TwoHostPool.start(run, 1, CONFIG)) {
+      Instant t0 = Instant.now();
+      p.cluster.pool.partition(XA, XB);
+      boolean judged = SimCluster.await(Duration.ofSeconds(60), () -> p.journaled(XA, "PeerWatchdogAwaited", t0)
+          && p.cluster.events(XA, "TakeoverRefused", t0).stream().anyMatch(e -> e.text("reason").contains("heard of")));
+      if (!judged) p.dumpLogs();
+      assertTrue(judged, "xa did not wait for xb's deadline and then refuse; xa " + p.types(XA, t0));
+      Thread.sleep(3000);
+      assertTrue(p.cluster.pool.isPoweredOn(XA) && p.cluster.pool.isPoweredOn(XB), "both hosts keep running");
+      assertFalse(p.journaled(XA, "PeerGoneByWatchdog", t0), "xa: " + p.types(XA, t0));
+      assertFalse(p.journaled(XB, "PeerGoneByWatchdog", t0), "xb: " + p.types(XB, t0));
+      for (Vm v : VMS) {
+        if (v.ha()) assertEquals(v.host(), p.cluster.pool.vmResidentOnUuid(v.uuid()), v.name() + " stays where it runs");
+      }
+      assertEquals(XA, p.cluster.pool.masterUuid());
+      p.assertTheOneRuleHeld();
+    }
+  }
+
   private static Instant at(TwoHostPool p, String host, String type, Instant since) {
     return p.cluster.events(host, type, since).stream().map(JournalTimeline::atOf).findFirst()
         .orElseThrow(() -> new AssertionError(host + " did not journal " + type + ": " + p.types(host, since)));
