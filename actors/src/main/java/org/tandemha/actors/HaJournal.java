@@ -31,9 +31,11 @@ public final class HaJournal
   /**
    * @param unfinished   a takeover this node began and did not end, or null
    * @param loneRebooted this host rebooted once as a lone master and has not seen its slaves since
+   * @param storageManual storage manual mode as last journaled ({@code hold}, {@code primary}, {@code secondary}),
+   *                      or null: automatic
    */
-  public record Standing(boolean armed, boolean suspended, Unfinished unfinished, boolean loneRebooted)
-      implements CborSerializable {}
+  public record Standing(boolean armed, boolean suspended, Unfinished unfinished, boolean loneRebooted,
+                         String storageManual) implements CborSerializable {}
 
   /**
    * A takeover whose end was never journaled: the node crashed or was killed in the middle of it. With the
@@ -56,8 +58,8 @@ public final class HaJournal
   }
 
   /** How many decisions this node has recorded, and the standing they leave it in. */
-  public record State(long recorded, boolean armed, boolean suspended, Unfinished unfinished, boolean loneRebooted)
-      implements CborSerializable {}
+  public record State(long recorded, boolean armed, boolean suspended, Unfinished unfinished, boolean loneRebooted,
+                      String storageManual) implements CborSerializable {}
 
   public static final String TAG = "ha-event";
 
@@ -79,13 +81,13 @@ public final class HaJournal
 
   static final int SNAPSHOT_EVERY = 500;
 
-  @Override public State emptyState() { return new State(0, true, false, null, false); }
+  @Override public State emptyState() { return new State(0, true, false, null, false, null); }
 
   @Override public CommandHandlerWithReply<Command, HaEvent, State> commandHandler() {
     return newCommandHandlerWithReplyBuilder().forAnyState()
         .onCommand(Record.class, (s, c) -> Effect().persist(c.event()).thenReply(c.replyTo(), ns -> Done.getInstance()))
         .onCommand(GetStanding.class, (s, c) -> Effect().reply(c.replyTo(),
-            new Standing(s.armed(), s.suspended(), s.unfinished(), s.loneRebooted())))
+            new Standing(s.armed(), s.suspended(), s.unfinished(), s.loneRebooted(), s.storageManual())))
         .build();
   }
 
@@ -94,7 +96,8 @@ public final class HaJournal
         e instanceof HaEvent.ArmingChanged a ? a.armed() : s.armed(),
         e instanceof HaEvent.Suspended || (s.suspended() && !(e instanceof HaEvent.SuspensionCleared)),
         unfinished(s.unfinished(), e),
-        e instanceof HaEvent.LoneMasterReboot || (s.loneRebooted() && !(e instanceof HaEvent.LoneMasterRebootCleared))));
+        e instanceof HaEvent.LoneMasterReboot || (s.loneRebooted() && !(e instanceof HaEvent.LoneMasterRebootCleared)),
+        e instanceof HaEvent.StorageManualMode m ? (m.mode().equals("automatic") ? null : m.mode()) : s.storageManual()));
   }
 
   /** Follows one takeover from its decision (MasterLost, SlaveLost) to its end (finished or refused). */

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.tandemha.actors.port.BoundedRun;
 import org.tandemha.actors.port.FenceDeviceError;
 import org.tandemha.actors.port.FencePort;
 import org.tandemha.protocol.HostId;

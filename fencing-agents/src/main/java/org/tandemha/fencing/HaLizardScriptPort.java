@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.tandemha.actors.port.BoundedRun;
 import org.tandemha.actors.port.FenceDeviceError;
 import org.tandemha.actors.port.FencePort;
 import org.tandemha.protocol.HostId;

@@ -75,6 +75,18 @@ public sealed interface HaEvent extends JsonSerializable {
    */
   record PeerGoneByWatchdog(HostId target, Instant deadline, String evidence, Instant at) implements HaEvent {}
 
+  /** The storage role took one step (promote a resource, start the target, add the floating IP, or back). */
+  record StorageStep(HostId host, String action, String resource, String reason, Instant at) implements HaEvent {}
+
+  /** A storage step failed: the sequence stops there and is retried with backoff. */
+  record StorageStepFailed(HostId host, String action, String resource, String error, Instant at) implements HaEvent {}
+
+  /** The storage role's promotion is held back, and why (the peer not confirmed gone, a split brain, the IP elsewhere). */
+  record StorageBlocked(HostId host, String reason, Instant at) implements HaEvent {}
+
+  /** Storage manual mode (iSCSI-HA's): {@code mode} is hold, primary, secondary, or automatic. */
+  record StorageManualMode(HostId host, String mode, String source, Instant at) implements HaEvent {}
+
   record FenceRequested(HostId target, String device, String reason, Instant at) implements HaEvent {}
   record FenceConfirmed(HostId target, String device, String evidence, Instant at) implements HaEvent {}
   record FenceFailed(HostId target, String device, String reason, Instant at) implements HaEvent {}

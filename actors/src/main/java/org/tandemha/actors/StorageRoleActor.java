@@ -1,0 +1,347 @@
+package org.tandemha.actors;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import akka.actor.typed.javadsl.TimerScheduler;
+import akka.actor.typed.receptionist.Receptionist;
+import akka.actor.typed.receptionist.ServiceKey;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.tandemha.actors.decide.ManualMode;
+import org.tandemha.actors.decide.StorageReconcile;
+import org.tandemha.actors.port.Clock;
+import org.tandemha.actors.port.StoragePort;
+import org.tandemha.protocol.CborSerializable;
+import org.tandemha.protocol.HaEvent;
+import org.tandemha.protocol.HostId;
+
+/**
+ * The storage role as a reconcile loop (issue #8 item 1): every second — and at once after each step — it reads
+ * DRBD, the target and the floating IP, asks {@link StorageReconcile} for the one next step and does it, journaled
+ * before it runs. A failed step is journaled and retried with backoff; a held-back promotion is journaled with its
+ * reason once. The peer counts as confirmed gone when a fence confirmed it (the guardian says so), and as demoted
+ * when its node says so: each node tells the others, every second, whether it holds any storage role.
+ */
+public final class StorageRoleActor extends AbstractBehavior<StorageRoleActor.Command> {
+  public sealed interface Command {}
+  /** From the guardian's pool reads: is this host the XAPI pool master. */
+  public record PoolRole(boolean master) implements Command {}
+  /** A fence confirmed this host off: it holds nothing any more. */
+  public record PeerFenced(HostId host) implements Command {}
+  /** The takeover of a dead master: be primary now (this host is master), answer when done or failed. */
+  public record TakeOver(HostId fenced, ActorRef<TakeOverResult> replyTo) implements Command {}
+  public record TakeOverResult(boolean primary, String detail) {}
+  /** A manual-mode verb from the CLI. */
+  public record Manual(ManualMode.Verb verb, String source, ActorRef<ManualMode.Outcome> replyTo) implements Command {}
+  public record GetStatus(ActorRef<Status> replyTo) implements Command {}
+  /** From a peer's node: whether that host holds any storage role (a resource Primary, the target, the IP). */
+  public record Advert(HostId host, boolean holdsRole) implements Command, CborSerializable {}
+
+  /**
+   * What {@code tandem storage status} shows.
+   *
+   * @param observedAt when the state was last read (a status older than its tolerance is stale)
+   */
+  public record Status(HostId host, String storage, Optional<StorageReconcile.Role> desired, Optional<String> manual,
+                       Optional<StoragePort.Observed> observed, Optional<Instant> observedAt, String lastStep,
+                       Optional<Instant> lastStepAt, String blocked, String lastError, StorageReconcile.Peer peer) {}
+
+  private enum Tick implements Command { INSTANCE }
+  private enum Noted implements Command { INSTANCE }
+  private record Observed(StoragePort.Observed state, boolean ipElsewhere, Throwable error) implements Command {}
+  private record StepJournaled(StorageReconcile.Step step) implements Command {}
+  private record StepDone(StorageReconcile.Step step, Throwable error) implements Command {}
+  private record Listed(Receptionist.Listing listing) implements Command {}
+  private record StandingKnown(String manual) implements Command {}
+  private record ManualJournaled(ManualMode.Outcome outcome, ActorRef<ManualMode.Outcome> replyTo) implements Command {}
+
+  public static final ServiceKey<Command> KEY = ServiceKey.create(Command.class, "tandem-storage");
+  static final Duration PERIOD = Duration.ofSeconds(1);
+  /** A peer's advert older than this no longer tells anything about it. */
+  static final Duration ADVERT_FRESH = Duration.ofSeconds(3);
+
+  public static Behavior<Command> create(HostId self, StoragePort port, String floatingIp,
+                                         ActorRef<HaJournal.Command> journal, Clock clock, Executor blockingIo) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+      timers.startTimerWithFixedDelay(Tick.INSTANCE, PERIOD);
+      return new StorageRoleActor(ctx, self, port, floatingIp, journal, clock, blockingIo);
+    }));
+  }
+
+  private final HostId self;
+  private final StoragePort port;
+  private final String floatingIp;
+  private final Clock clock;
+  private final Executor blockingIo;
+  private final Recorder<Command> recorder;
+  private final Backoff<StorageReconcile.Action> backoff = new Backoff<>();
+  private final Set<HostId> fenced = new HashSet<>();
+  private final Map<HostId, Instant> heard = new HashMap<>();
+  private final Map<HostId, Boolean> holds = new HashMap<>();
+  private final List<ActorRef<TakeOverResult>> takeovers = new ArrayList<>();
+  private Set<ActorRef<Command>> others = Set.of();
+  private boolean master;
+  private Optional<StorageReconcile.Manual> manual = Optional.empty();
+  private boolean standingKnown;
+  private boolean busy;
+  private Optional<StoragePort.Observed> last = Optional.empty();
+  private boolean lastIpElsewhere;
+  private Optional<Instant> observedAt = Optional.empty();
+  private String lastStep = "none yet";
+  private Optional<Instant> lastStepAt = Optional.empty();
+  private String blocked = "";
+  private String lastError = "";
+
+  private StorageRoleActor(ActorContext<Command> ctx, HostId self, StoragePort port, String floatingIp,
+                           ActorRef<HaJournal.Command> journal, Clock clock, Executor blockingIo) {
+    super(ctx);
+    this.self = self;
+    this.port = port;
+    this.floatingIp = floatingIp;
+    this.clock = clock;
+    this.blockingIo = blockingIo;
+    this.recorder = new Recorder<>(ctx, journal, Duration.ofSeconds(5));
+    ctx.getSystem().receptionist().tell(Receptionist.register(KEY, ctx.getSelf()));
+    ctx.getSystem().receptionist().tell(Receptionist.subscribe(KEY,
+        ctx.messageAdapter(Receptionist.Listing.class, Listed::new)));
+    // Manual mode survives restarts: nothing is done before the journal said what it was.
+    ctx.ask(HaJournal.Standing.class, journal, Duration.ofSeconds(10), HaJournal.GetStanding::new,
+        (st, e) -> new StandingKnown(e == null ? st.storageManual() : null));
+    ctx.getLog().info("storage: {}; the role follows the pool master, promoted only with the peer confirmed gone or "
+        + "demoted", port.describe());
+  }
+
+  @Override public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(StandingKnown.class, s -> {
+          standingKnown = true;
+          manual = Optional.ofNullable(s.manual()).map(StorageRoleActor::manualOf);
+          manual.ifPresent(m -> getContext().getLog().warn("storage: in manual mode ({}) as last journaled", m));
+          return this;
+        })
+        .onMessageEquals(Tick.INSTANCE, this::tick)
+        .onMessage(PoolRole.class, r -> {
+          if (r.master() != master) getContext().getSelf().tell(Tick.INSTANCE);
+          master = r.master();
+          return this;
+        })
+        .onMessage(PeerFenced.class, f -> {
+          fenced.add(f.host());
+          getContext().getSelf().tell(Tick.INSTANCE);
+          return this;
+        })
+        .onMessage(TakeOver.class, t -> {
+          fenced.add(t.fenced());
+          master = true;   // asked after this host was promoted to pool master
+          takeovers.add(t.replyTo());
+          getContext().getSelf().tell(Tick.INSTANCE);
+          return this;
+        })
+        .onMessage(Advert.class, a -> {
+          if (a.host().equals(self)) return this;
+          heard.put(a.host(), clock.now());
+          holds.put(a.host(), a.holdsRole());
+          if (!a.holdsRole()) getContext().getSelf().tell(Tick.INSTANCE);
+          return this;
+        })
+        .onMessage(Listed.class, l -> {
+          others = Set.copyOf(l.listing().getAllServiceInstances(KEY).stream()
+              .filter(r -> !r.equals(getContext().getSelf())).toList());
+          return this;
+        })
+        .onMessage(Observed.class, this::onObserved)
+        .onMessage(StepJournaled.class, this::run)
+        .onMessage(StepDone.class, this::onStepDone)
+        .onMessage(Manual.class, this::onManual)
+        .onMessage(ManualJournaled.class, m -> {
+          manual = m.outcome().manual();
+          getContext().getLog().warn("storage: manual mode now {}", manual.map(Enum::name).orElse("off (automatic)"));
+          m.replyTo().tell(m.outcome());
+          getContext().getSelf().tell(Tick.INSTANCE);
+          return this;
+        })
+        .onMessage(GetStatus.class, g -> {
+          g.replyTo().tell(status());
+          return this;
+        })
+        .onMessageEquals(Noted.INSTANCE, () -> this)
+        .build();
+  }
+
+  private Behavior<Command> tick() {
+    last.ifPresent(o -> {
+      Advert mine = new Advert(self, holdsRole(o));
+      others.forEach(r -> r.tell(mine));
+    });
+    if (busy || !standingKnown) return this;
+    busy = true;
+    getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> {
+      StoragePort.Observed o = port.observe();
+      return new Observed(o, !o.ipLocal() && port.floatingIpAnswersElsewhere(), null);
+    }, blockingIo), (o, e) -> e == null ? o : new Observed(null, false, e));
+    return this;
+  }
+
+  private static boolean holdsRole(StoragePort.Observed o) {
+    return o.ipLocal() || o.targetRunning() || o.resources().stream().anyMatch(StoragePort.Resource::primary);
+  }
+
+  private Behavior<Command> onObserved(Observed o) {
+    if (o.error() != null) {
+      busy = false;
+      String why = cause(o.error());
+      if (!why.equals(lastError)) getContext().getLog().error("storage: cannot read the storage state: {}", why);
+      lastError = why;
+      return this;
+    }
+    last = Optional.of(o.state());
+    lastIpElsewhere = o.ipElsewhere();
+    observedAt = Optional.of(clock.now());
+    StorageReconcile.Step step = StorageReconcile.next(evidence(o.state(), o.ipElsewhere()));
+    switch (step.action()) {
+      case NOTHING -> {
+        busy = false;
+        blocked = "";
+        if (step.desired().filter(r -> r == StorageReconcile.Role.PRIMARY).isPresent()) answerTakeovers(true, step.reason());
+      }
+      case BLOCKED -> {
+        busy = false;
+        if (!step.reason().equals(blocked)) {
+          blocked = step.reason();
+          getContext().getLog().warn("storage: promotion held back: {}", step.reason());
+          recorder.record(new HaEvent.StorageBlocked(self, step.reason(), clock.now()), Noted.INSTANCE, e -> Noted.INSTANCE);
+        }
+      }
+      default -> {
+        if (backoff.waiting(step.action(), clock.now())) {
+          busy = false;
+          return this;
+        }
+        blocked = "";
+        getContext().getLog().info("storage: {} {}: {}", step.action(), step.resource().orElse(""), step.reason());
+        recorder.record(new HaEvent.StorageStep(self, step.action().name(), step.resource().orElse(""), step.reason(),
+            clock.now()), new StepJournaled(step), e -> new StepDone(step, e));
+      }
+    }
+    return this;
+  }
+
+  private StorageReconcile.Evidence evidence(StoragePort.Observed o, boolean ipElsewhere) {
+    List<StorageReconcile.Resource> rs = o.resources().stream().map(r -> new StorageReconcile.Resource(r.name(),
+        r.primary(), r.peerConnected(), r.peerConnected() && r.peerRole().equals("Secondary"), r.peerPrimary())).toList();
+    boolean splitBrain = o.resources().stream().anyMatch(StoragePort.Resource::splitBrain);
+    return new StorageReconcile.Evidence(master, manual, peer(), rs, o.targetRunning(), o.ipLocal(), ipElsewhere,
+        splitBrain);
+  }
+
+  /** The peer(s) as this node knows them: a fresh advert first, then a confirmed fence. */
+  private StorageReconcile.Peer peer() {
+    Instant now = clock.now();
+    boolean anyFresh = false;
+    for (Map.Entry<HostId, Instant> h : heard.entrySet()) {
+      if (fenced.contains(h.getKey()) || h.getValue().plus(ADVERT_FRESH).isBefore(now)) continue;
+      anyFresh = true;
+      if (holds.getOrDefault(h.getKey(), true)) return StorageReconcile.Peer.NOT_DEMOTED;
+    }
+    if (anyFresh) return StorageReconcile.Peer.DEMOTED;
+    if (!fenced.isEmpty() && heard.keySet().stream().allMatch(fenced::contains)) return StorageReconcile.Peer.GONE;
+    return StorageReconcile.Peer.UNKNOWN;
+  }
+
+  private Behavior<Command> run(StepJournaled j) {
+    StorageReconcile.Step step = j.step();
+    String res = step.resource().orElse("");
+    getContext().pipeToSelf(CompletableFuture.runAsync(() -> {
+      switch (step.action()) {
+        case PROMOTE -> port.promote(res);
+        case DEMOTE -> port.demote(res);
+        case START_TARGET -> port.startTarget();
+        case STOP_TARGET -> port.stopTarget();
+        case ADD_IP -> port.addFloatingIp();
+        case REMOVE_IP -> port.removeFloatingIp();
+        default -> throw new IllegalStateException("not a step: " + step.action());
+      }
+    }, blockingIo), (ok, e) -> new StepDone(step, e));
+    return this;
+  }
+
+  private Behavior<Command> onStepDone(StepDone d) {
+    busy = false;
+    StorageReconcile.Step step = d.step();
+    lastStepAt = Optional.of(clock.now());
+    if (d.error() != null) {
+      String why = cause(d.error());
+      lastError = step.action() + " " + step.resource().orElse("") + ": " + why;
+      Backoff.Wait w = backoff.failed(step.action(), clock.now());
+      lastStep = step.action() + " " + step.resource().orElse("") + " FAILED";
+      getContext().getLog().error("storage: {} {} FAILED (try {}, next in {}s): {}", step.action(),
+          step.resource().orElse(""), w.round(), w.delay().toSeconds(), why);
+      recorder.record(new HaEvent.StorageStepFailed(self, step.action().name(), step.resource().orElse(""), why,
+          clock.now()), Noted.INSTANCE, e -> Noted.INSTANCE);
+      answerTakeovers(false, lastError);
+      return this;
+    }
+    backoff.forget(step.action());
+    lastError = "";
+    lastStep = step.action() + " " + step.resource().orElse("") + " done";
+    getContext().getSelf().tell(Tick.INSTANCE);   // the next step at once
+    return this;
+  }
+
+  private void answerTakeovers(boolean primary, String detail) {
+    takeovers.forEach(t -> t.tell(new TakeOverResult(primary, detail)));
+    takeovers.clear();
+  }
+
+  private Behavior<Command> onManual(Manual m) {
+    if (last.isEmpty()) {
+      m.replyTo().tell(new ManualMode.Outcome(false, manual, List.of("the storage state has not been read yet: "
+          + (lastError.isEmpty() ? "try again in a second" : lastError))));
+      return this;
+    }
+    StoragePort.Observed o = last.get();
+    ManualMode.Outcome out = ManualMode.apply(m.verb(), new ManualMode.Evidence(manual, master,
+        o.resources().stream().map(StoragePort.Resource::name).toList(),
+        o.resources().stream().map(StoragePort.Resource::primary).toList(),
+        o.resources().stream().map(StoragePort.Resource::peerPrimary).toList(), o.ipLocal(), lastIpElsewhere,
+        floatingIp));
+    if (!out.accepted()) {
+      m.replyTo().tell(out);
+      return this;
+    }
+    String mode = out.manual().map(x -> x.name().toLowerCase(java.util.Locale.ROOT)).orElse("automatic");
+    recorder.record(new HaEvent.StorageManualMode(self, mode, m.source(), clock.now()), new ManualJournaled(out, m.replyTo()),
+        e -> new ManualJournaled(new ManualMode.Outcome(false, manual, List.of("not journaled, nothing changed: " + e)),
+            m.replyTo()));
+    return this;
+  }
+
+  private Status status() {
+    Optional<StorageReconcile.Role> desired = last.map(o -> StorageReconcile.desired(evidence(o, lastIpElsewhere)))
+        .orElse(Optional.empty());
+    return new Status(self, port.describe(), desired, manual.map(Enum::name), last, observedAt, lastStep, lastStepAt,
+        blocked, lastError, peer());
+  }
+
+  static StorageReconcile.Manual manualOf(String mode) {
+    return StorageReconcile.Manual.valueOf(mode.toUpperCase(java.util.Locale.ROOT));
+  }
+
+  private static String cause(Throwable t) {
+    Throwable c = t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
+    return c.getMessage() != null ? c.getMessage() : c.toString();
+  }
+}

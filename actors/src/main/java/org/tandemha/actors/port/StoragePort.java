@@ -1,0 +1,59 @@
+package org.tandemha.actors.port;
+
+import java.util.List;
+
+/**
+ * This host's replicated storage (issue #8): DRBD resources, the iSCSI target, the floating IP. Real adapter
+ * {@code drbd-iscsi/…/HostStorage} (drbdadm, tgtd/tgtadm, ip, arping); simulated in the harness. Every call is
+ * bounded and idempotent; one that fails throws {@link StorageError} naming the step and what the tool said.
+ */
+public interface StoragePort {
+  /** For logs and status, e.g. {@code DRBD iscsi1, tgtd, 10.77.0.100/24 on eth0}. */
+  String describe();
+
+  /** The DRBD resources (in configured order), the target and the floating IP as they are now. */
+  Observed observe();
+
+  /** Does the floating IP answer on the network while it is not on this host? */
+  boolean floatingIpAnswersElsewhere();
+
+  void promote(String resource);
+
+  void demote(String resource);
+
+  void startTarget();
+
+  void stopTarget();
+
+  /** Adds the floating IP and sends the gratuitous ARP without waiting for it. */
+  void addFloatingIp();
+
+  void removeFloatingIp();
+
+  /**
+   * One resource as read: DRBD's own words, for status; {@code splitBrain} = Tandem's split-brain handler recorded
+   * one for it and no operator has resolved it.
+   */
+  record Resource(String name, String role, List<String> disks, String connection, String peerRole,
+                  List<String> peerDisks, boolean splitBrain) {
+    public Resource {
+      disks = List.copyOf(disks);
+      peerDisks = List.copyOf(peerDisks);
+    }
+
+    public boolean primary() { return role.equals("Primary"); }
+
+    public boolean peerConnected() { return connection.equals("Connected"); }
+
+    public boolean peerPrimary() { return peerRole.equals("Primary"); }
+  }
+
+  record Observed(List<Resource> resources, boolean targetRunning, boolean ipLocal) {
+    public Observed { resources = List.copyOf(resources); }
+  }
+
+  /** A storage step failed, or its state could not be read. */
+  final class StorageError extends RuntimeException {
+    public StorageError(String message) { super(message); }
+  }
+}

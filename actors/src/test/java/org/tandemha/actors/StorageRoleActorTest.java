@@ -1,0 +1,199 @@
+package org.tandemha.actors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.testkit.typed.javadsl.TestProbe;
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.javadsl.Behaviors;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.tandemha.actors.decide.ManualMode;
+import org.tandemha.actors.port.Clock;
+import org.tandemha.actors.port.StoragePort;
+import org.tandemha.protocol.HaEvent;
+import org.tandemha.protocol.HostId;
+
+/**
+ * Issue #8 item 1: the reconcile loop against an in-memory storage that keeps DRBD's rule (no Primary beside a
+ * Primary peer): promote in order after a confirmed fence, never without one, a failed step stops the sequence
+ * and is journaled, a slave demotes in reverse, manual mode is journaled and drives the role.
+ */
+class StorageRoleActorTest {
+  static final ActorTestKit testKit = ActorTestKit.create("StorageRoleActorTest");
+  static final ExecutorService io = Executors.newCachedThreadPool();
+  static final HostId SELF = new HostId("3f9a2c1e-5b7d-4e8f-a1c3-000000000a01");
+  static final HostId PEER = new HostId("3f9a2c1e-5b7d-4e8f-a1c3-000000000a02");
+
+  @AfterAll static void shutdown() {
+    testKit.shutdownTestKit();
+    io.shutdownNow();
+  }
+
+  /** DRBD, target and IP in memory; every call recorded. */
+  static final class FakeStorage implements StoragePort {
+    final Map<String, Boolean> primary = Collections.synchronizedMap(new LinkedHashMap<>());
+    volatile String peerRole = "Unknown";
+    volatile String connection = "Connecting";
+    volatile boolean target, ip, targetBroken, splitBrain;
+    final List<String> calls = new CopyOnWriteArrayList<>();
+
+    FakeStorage(String... resources) { for (String r : resources) primary.put(r, false); }
+
+    @Override public String describe() { return "fake " + primary.keySet(); }
+    @Override public Observed observe() {
+      List<Resource> rs = new ArrayList<>();
+      synchronized (primary) {
+        primary.forEach((n, p) -> rs.add(new Resource(n, p ? "Primary" : "Secondary", List.of("UpToDate"), connection,
+            peerRole, List.of(), splitBrain)));
+      }
+      return new Observed(rs, target, ip);
+    }
+    @Override public boolean floatingIpAnswersElsewhere() { return false; }
+    @Override public void promote(String r) {
+      calls.add("promote " + r);
+      if (peerRole.equals("Primary")) throw new StorageError("drbdadm primary " + r + ": peer is Primary");
+      primary.put(r, true);
+    }
+    @Override public void demote(String r) { calls.add("demote " + r); primary.put(r, false); }
+    @Override public void startTarget() {
+      calls.add("start target");
+      if (targetBroken) throw new StorageError("tgtd: exit 1: cannot bind 10.77.0.100:3260");
+      target = true;
+    }
+    @Override public void stopTarget() { calls.add("stop target"); target = false; }
+    @Override public void addFloatingIp() { calls.add("add ip"); ip = true; }
+    @Override public void removeFloatingIp() { calls.add("remove ip"); ip = false; }
+  }
+
+  record Node(ActorRef<StorageRoleActor.Command> actor, List<HaEvent> events) {}
+
+  static Node node(FakeStorage storage, String manual) {
+    List<HaEvent> events = new CopyOnWriteArrayList<>();
+    ActorRef<HaJournal.Command> journal = testKit.spawn(Behaviors.receive(HaJournal.Command.class)
+        .onMessage(HaJournal.Record.class, r -> {
+          events.add(r.event());
+          r.replyTo().tell(akka.Done.getInstance());
+          return Behaviors.same();
+        })
+        .onMessage(HaJournal.GetStanding.class, g -> {
+          g.replyTo().tell(new HaJournal.Standing(true, false, null, false, manual));
+          return Behaviors.same();
+        }).build());
+    return new Node(testKit.spawn(StorageRoleActor.create(SELF, storage, "10.77.0.100", journal, Clock.system(), io)),
+        events);
+  }
+
+  static List<String> types(Node n) { return n.events().stream().map(e -> e.getClass().getSimpleName()).toList(); }
+
+  static void await(String what, java.util.function.BooleanSupplier ok) throws InterruptedException {
+    long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!ok.getAsBoolean()) {
+      if (System.nanoTime() > end) throw new AssertionError("not within 10 s: " + what);
+      Thread.sleep(20);
+    }
+  }
+
+  @Test
+  void aMasterPromotesInOrderOnlyAfterTheFence() throws Exception {
+    FakeStorage s = new FakeStorage("r0", "r1");
+    Node n = node(s, null);
+    n.actor().tell(new StorageRoleActor.PoolRole(true));
+    await("held back, journaled", () -> types(n).contains("StorageBlocked"));
+    Thread.sleep(1500);
+    assertEquals(List.of(), s.calls, "nothing promoted while the peer is neither fenced nor demoted");
+    assertEquals(1, types(n).stream().filter("StorageBlocked"::equals).count(), "the reason journaled once");
+
+    n.actor().tell(new StorageRoleActor.PeerFenced(PEER));
+    await("primary with target and IP", () -> s.ip);
+    assertEquals(List.of("promote r0", "promote r1", "start target", "add ip"), s.calls);
+    assertEquals(4, types(n).stream().filter("StorageStep"::equals).count(), types(n).toString());
+  }
+
+  @Test
+  void aFailedStepStopsTheSequenceNothingHalfPromotedGoesUnreported() throws Exception {
+    FakeStorage s = new FakeStorage("r0");
+    s.targetBroken = true;
+    Node n = node(s, null);
+    n.actor().tell(new StorageRoleActor.PoolRole(true));
+    n.actor().tell(new StorageRoleActor.PeerFenced(PEER));
+    await("the target failed, journaled", () -> types(n).contains("StorageStepFailed"));
+    Thread.sleep(1500);
+    assertFalse(s.ip, "no IP without the target");
+    assertEquals(List.of("promote r0", "start target"), s.calls, "retried only after the backoff");
+    TestProbe<StorageRoleActor.Status> status = testKit.createTestProbe();
+    n.actor().tell(new StorageRoleActor.GetStatus(status.ref()));
+    StorageRoleActor.Status st = status.receiveMessage();
+    assertTrue(st.lastError().contains("cannot bind"), st.toString());
+    assertTrue(st.lastStep().contains("START_TARGET") && st.lastStep().contains("FAILED"), st.toString());
+  }
+
+  @Test
+  void aSlaveDemotesInReverseAndTheTakeoverWaitsForPrimary() throws Exception {
+    FakeStorage s = new FakeStorage("r0", "r1");
+    s.primary.put("r0", true);
+    s.primary.put("r1", true);
+    s.target = true;
+    s.ip = true;
+    Node n = node(s, null);
+    n.actor().tell(new StorageRoleActor.PoolRole(false));
+    await("demoted", () -> !s.primary.get("r0"));
+    assertEquals(List.of("remove ip", "stop target", "demote r1", "demote r0"), s.calls);
+
+    s.calls.clear();
+    TestProbe<StorageRoleActor.TakeOverResult> done = testKit.createTestProbe();
+    n.actor().tell(new StorageRoleActor.TakeOver(PEER, done.ref()));
+    StorageRoleActor.TakeOverResult r = done.receiveMessage(Duration.ofSeconds(10));
+    assertTrue(r.primary(), r.detail());
+    assertEquals(List.of("promote r0", "promote r1", "start target", "add ip"), s.calls);
+  }
+
+  @Test
+  void aPeerThatReadsPrimaryIsNeverJoined() throws Exception {
+    FakeStorage s = new FakeStorage("r0");
+    s.peerRole = "Primary";
+    s.connection = "Connected";
+    Node n = node(s, null);
+    n.actor().tell(new StorageRoleActor.PoolRole(true));
+    n.actor().tell(new StorageRoleActor.PeerFenced(PEER));
+    await("held back", () -> types(n).contains("StorageBlocked"));
+    Thread.sleep(1200);
+    assertEquals(List.of(), s.calls);
+  }
+
+  @Test
+  void manualModeIsJournaledAndDrivesTheRole() throws Exception {
+    FakeStorage s = new FakeStorage("r0");
+    s.primary.put("r0", true);
+    s.target = true;
+    s.ip = true;
+    Node n = node(s, "hold");   // as journaled before a restart
+    n.actor().tell(new StorageRoleActor.PoolRole(false));
+    Thread.sleep(1500);
+    assertEquals(List.of(), s.calls, "manual hold: a slave keeps its role");
+
+    TestProbe<ManualMode.Outcome> out = testKit.createTestProbe();
+    n.actor().tell(new StorageRoleActor.Manual(ManualMode.Verb.DISABLE, "test", out.ref()));
+    ManualMode.Outcome refused = out.receiveMessage();
+    assertFalse(refused.accepted(), "Primary on a slave: disable refused " + refused.lines());
+
+    n.actor().tell(new StorageRoleActor.Manual(ManualMode.Verb.BECOME_SECONDARY, "test", out.ref()));
+    assertTrue(out.receiveMessage().accepted());
+    await("demoted", () -> !s.primary.get("r0"));
+    assertTrue(n.events().stream().anyMatch(e -> e instanceof HaEvent.StorageManualMode m && m.mode().equals("secondary")),
+        types(n).toString());
+    n.actor().tell(new StorageRoleActor.Manual(ManualMode.Verb.DISABLE, "test", out.ref()));
+    assertTrue(out.receiveMessage().accepted(), "secondary slave: back to automatic");
+  }
+}
