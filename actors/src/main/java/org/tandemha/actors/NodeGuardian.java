@@ -71,8 +71,20 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
   private record LoneRebootNotJournaled(Throwable error) implements Command {}
   private record LoneRebootCleared(Throwable error) implements Command {}
 
+  /**
+   * @param storage    the storage hand-over a dead master's takeover calls; replaced by the storage role actor's
+   *                   when {@code replicated} is configured
+   * @param replicated this host's DRBD/iSCSI/floating-IP storage (issue #8), with its floating IP for messages
+   */
   public record Ports(XapiPort xapi, FencePort fence, NetPort net, SelfFence selfFence, LocalDomains domains,
-                      StorageRole storage, Clock clock) {}
+                      StorageRole storage, Clock clock, Optional<Replicated> replicated) {
+    public Ports(XapiPort xapi, FencePort fence, NetPort net, SelfFence selfFence, LocalDomains domains,
+                 StorageRole storage, Clock clock) {
+      this(xapi, fence, net, selfFence, domains, storage, clock, Optional.empty());
+    }
+  }
+
+  public record Replicated(org.tandemha.actors.port.StoragePort port, String floatingIp) {}
 
   public static final String AUTOPROMOTE_KEY = "autopromote_uuid";
   /** Pool other-config switch for fencing and takeover, cluster-wide: "false" disarms, absent or "true" arms. */
@@ -98,6 +110,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
   private final TakeoverActor.Ports takeoverPorts;
   private final TakeoverActor.Peers takeoverPeers;
   private final ActorRef<WatchdogActor.Command> watchdog;
+  private final Optional<ActorRef<StorageRoleActor.Command>> storageRole;
   private final Map<HostId, ActorRef<HostActor.Command>> hosts = new HashMap<>();
   private final Map<VmId, ActorRef<VmActor.Command>> vms = new HashMap<>();
   private final Set<HostId> fenced = new HashSet<>();
@@ -150,7 +163,11 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
     this.isolation = ctx.spawn(supervised(IsolationActor.create(self, settings.fencing().mgtLinkLossTolerance(), quorum,
         journal, ports.domains(), ports.clock(), blockingIo,
         ctx.messageAdapter(Boolean.class, QuorumStanding::new))), "isolation");
-    this.takeoverPorts = new TakeoverActor.Ports(ports.xapi(), ports.net(), ports.storage(), ports.clock(), blockingIo,
+    this.storageRole = ports.replicated().map(r -> ctx.spawn(supervised(StorageRoleActor.create(self, r.port(),
+        r.floatingIp(), journal, ports.clock(), blockingIo)), "storage"));
+    StorageRole handOver = storageRole.<StorageRole>map(a -> new StorageRoleHandOver(a, ctx.getSystem(),
+        ports.replicated().get().port().describe())).orElse(ports.storage());
+    this.takeoverPorts = new TakeoverActor.Ports(ports.xapi(), ports.net(), handOver, ports.clock(), blockingIo,
         ports.fence()::powersOff);
     this.watchdog = ctx.spawn(supervised(WatchdogActor.create(self, ports.selfFence().watchdog(), quorum, journal,
         ports.clock())), "watchdog");
@@ -358,6 +375,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
     isolation.tell(new IsolationActor.PoolSize(pool.hosts().size()));
     lastPool = Optional.of(pool);
     boolean selfIsMaster = pool.master().equals(settings.self());
+    storageRole.ifPresent(s -> s.tell(new StorageRoleActor.PoolRole(selfIsMaster)));
     if (wasMaster.isEmpty() || wasMaster.get() != selfIsMaster) {
       getContext().getLog().info("role: this host {} is pool {} (master {})", settings.self(),
           selfIsMaster ? "MASTER" : "slave", pool.master());
@@ -624,6 +642,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
 
   private Behavior<Command> onPeerFenced(PeerFenced p) {
     fenced.add(p.host());
+    storageRole.ifPresent(s -> s.tell(new StorageRoleActor.PeerFenced(p.host())));
     // HA-Lizard §2.7 step 1: the fenced host is tagged failed; only the master's "healthy" undoes that, so
     // a suspended host that comes back cannot mistake the tag of before its failure for a clearance.
     String field = settings.ha().field();

@@ -82,6 +82,7 @@ public final class Main {
     }
     java.util.Optional<org.tandemha.actors.port.SelfFence.Watchdog> watchdog;
     try {
+      org.tandemha.controller.storage.StorageConfig.read(config.raw());   // refused here, before anything starts
       watchdog = org.tandemha.controller.fence.FenceConfig.watchdog(config.raw());
     } catch (NodeConfig.Invalid e) {
       err.println("tandem node: invalid configuration: " + e.getMessage());

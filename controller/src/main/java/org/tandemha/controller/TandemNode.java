@@ -32,9 +32,17 @@ public final class TandemNode {
   /** As above, with the network checks and the local hypervisor given (the simulated pool's). */
   public static ActorSystem<NodeGuardian.Command> start(NodeConfig config, FencePort fence, SelfFence selfFence,
                                                         NetPort net, LocalDomains domains) {
+    return start(config, fence, selfFence, net, domains,
+        org.tandemha.controller.storage.StorageConfig.read(config.raw()));
+  }
+
+  /** As above, with this host's replicated storage (or none). */
+  public static ActorSystem<NodeGuardian.Command> start(NodeConfig config, FencePort fence, SelfFence selfFence,
+                                                        NetPort net, LocalDomains domains,
+                                                        java.util.Optional<NodeGuardian.Replicated> storage) {
     Clock clock = Clock.system();
     NodeGuardian.Ports ports = new NodeGuardian.Ports(new SdkXapiAdapter(config.xapi(), clock), fence,
-        net, selfFence, domains, StorageRole.NONE, clock);
+        net, selfFence, domains, StorageRole.NONE, clock, storage);
     // The host this node runs on travels as its cluster role, so peers map members to pool hosts.
     Config akka = config.raw().withValue("akka.cluster.roles",
         ConfigValueFactory.fromIterable(List.of(QuorumActor.hostRole(config.settings().self()))));

@@ -1,0 +1,43 @@
+package org.tandemha.actors;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.javadsl.AskPattern;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.tandemha.actors.port.StorageRole;
+import org.tandemha.protocol.HostId;
+
+/**
+ * The dead master's takeover hands the storage role over through the storage role actor: it is told the old
+ * master is fenced and this host is master now, and the takeover's step waits (on the blocking pool) until the
+ * reconcile reports every resource Primary, the target up and the floating IP here — or a step failed.
+ */
+final class StorageRoleHandOver implements StorageRole {
+  /** Promote, start the target, add the IP: seconds, unless a tool hangs to its bound. */
+  static final Duration WITHIN = Duration.ofSeconds(120);
+
+  private final ActorRef<StorageRoleActor.Command> actor;
+  private final ActorSystem<?> system;
+  private final String describe;
+
+  StorageRoleHandOver(ActorRef<StorageRoleActor.Command> actor, ActorSystem<?> system, String describe) {
+    this.actor = actor;
+    this.system = system;
+    this.describe = describe;
+  }
+
+  @Override public String describe() { return describe; }
+
+  @Override public void takeOverFrom(HostId fenced) {
+    StorageRoleActor.TakeOverResult r;
+    try {
+      r = AskPattern.<StorageRoleActor.Command, StorageRoleActor.TakeOverResult>ask(actor,
+          reply -> new StorageRoleActor.TakeOver(fenced, reply), WITHIN, system.scheduler())
+          .toCompletableFuture().get(WITHIN.toMillis() + 1000, TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("storage role not taken over within " + WITHIN.toSeconds() + "s: " + e, e);
+    }
+    if (!r.primary()) throw new IllegalStateException("storage role not taken over: " + r.detail());
+  }
+}

@@ -1,0 +1,122 @@
+package org.tandemha.controller.storage;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.tandemha.actors.NodeGuardian;
+import org.tandemha.controller.NodeConfig;
+import org.tandemha.storage.Commands;
+import org.tandemha.storage.Drbd;
+import org.tandemha.storage.FloatingIp;
+import org.tandemha.storage.HostStorage;
+import org.tandemha.storage.TgtTarget;
+
+/**
+ * {@code tandem.storage} (issue #8): iSCSI-HA's DRBD_RESOURCES, DRBD_VIRTUAL_IP, DRBD_VIRTUAL_MASK, DRBD_INTERFACE
+ * and the target definition. Empty {@code resources}: no replicated storage on this host. Every problem is a
+ * {@link NodeConfig.Invalid} naming the key.
+ */
+public final class StorageConfig {
+  private StorageConfig() {}
+
+  private static final String NAME = "[A-Za-z0-9_.+-]+";
+
+  public static Optional<NodeGuardian.Replicated> read(Config all) {
+    try {
+      Config s = all.getConfig("tandem.storage");
+      String resources = s.getString("resources").strip();
+      if (resources.isEmpty()) return Optional.empty();
+      List<String> names = Arrays.stream(resources.split(":")).map(String::strip).toList();
+      for (String n : names) {
+        if (!n.matches(NAME)) throw new NodeConfig.Invalid("tandem.storage.resources: \"" + n + "\" is not a DRBD resource name");
+      }
+      if (names.size() != names.stream().distinct().count()) {
+        throw new NodeConfig.Invalid("tandem.storage.resources lists a resource twice: " + resources);
+      }
+      Duration timeout = s.getDuration("command-timeout");
+      Commands commands = new Commands(s.getStringList("exec-prefix"), java.util.Map.of(), timeout);
+      String conf = s.getString("drbd-config").strip();
+      if (!conf.isEmpty() && !Files.isRegularFile(Path.of(conf))) {
+        throw new NodeConfig.Invalid("tandem.storage.drbd-config: " + conf + " is not a file");
+      }
+      Drbd drbd = new Drbd(commands, "drbdadm", conf.isEmpty() ? Optional.empty() : Optional.of(conf), version(s));
+      FloatingIp ip;
+      try {
+        ip = new FloatingIp(commands, s.getString("floating-ip").strip(), mask(s.getString("mask")),
+            s.getString("interface").strip());
+      } catch (IllegalArgumentException e) {
+        throw new NodeConfig.Invalid("tandem.storage (floating-ip, mask, interface): " + e.getMessage());
+      }
+      Config t = s.getConfig("target");
+      List<TgtTarget.Target> targets = new ArrayList<>();
+      for (Config tc : t.getConfigList("targets")) {
+        List<TgtTarget.Lun> luns = new ArrayList<>();
+        for (Config l : tc.getConfigList("luns")) {
+          luns.add(new TgtTarget.Lun(l.getInt("lun"), l.getString("device"), l.getString("scsi-id"), l.getString("scsi-sn")));
+        }
+        if (luns.isEmpty()) throw new NodeConfig.Invalid("tandem.storage.target.targets: " + tc.getString("iqn") + " has no LUN");
+        targets.add(new TgtTarget.Target(tc.getInt("tid"), tc.getString("iqn"), luns,
+            tc.hasPath("initiators") ? tc.getString("initiators") : "ALL"));
+      }
+      if (targets.isEmpty()) throw new NodeConfig.Invalid("tandem.storage.target.targets is empty: nothing to export");
+      TgtTarget.Mode mode = switch (t.getString("mode")) {
+        case "direct" -> TgtTarget.Mode.DIRECT;
+        case "service" -> TgtTarget.Mode.SERVICE;
+        default -> throw new NodeConfig.Invalid("tandem.storage.target.mode must be direct or service, got \""
+            + t.getString("mode") + "\"");
+      };
+      String portal = t.getString("portal").strip();
+      TgtTarget target = new TgtTarget(commands, mode, t.getInt("control-port"), t.getString("service"),
+          portal.isEmpty() ? Optional.empty() : Optional.of(portal), targets,
+          Path.of(s.getString("state-dir")).resolve("tgtd.pid"), t.getDuration("stop-within"));
+      HostStorage storage = new HostStorage(drbd, names, target, ip, Path.of(s.getString("state-dir")).resolve("split-brain"));
+      return Optional.of(new NodeGuardian.Replicated(storage, ip.address()));
+    } catch (ConfigException e) {
+      throw new NodeConfig.Invalid("tandem.storage: " + e.getMessage(), e);
+    }
+  }
+
+  private static Drbd.Version version(Config s) {
+    String v = s.getString("drbd-version").strip();
+    return switch (v) {
+      case "9" -> Drbd.Version.V9;
+      case "8.4" -> Drbd.Version.V84;
+      case "auto" -> {
+        try {
+          Path proc = Path.of("/proc/drbd");
+          yield Drbd.detect(Files.exists(proc) ? Files.readAllLines(proc).stream().findFirst().orElse("") : "");
+        } catch (java.io.IOException | RuntimeException e) {
+          throw new NodeConfig.Invalid("tandem.storage.drbd-version = auto: /proc/drbd unreadable (" + e.getMessage()
+              + "); set 9 or 8.4");
+        }
+      }
+      default -> throw new NodeConfig.Invalid("tandem.storage.drbd-version must be auto, 9 or 8.4, got \"" + v + "\"");
+    };
+  }
+
+  /** DRBD_VIRTUAL_MASK as iSCSI-HA takes it: dotted (255.255.255.0) or bits (24). */
+  static int mask(String text) {
+    String m = text.strip();
+    if (m.matches("\\d{1,2}")) return Integer.parseInt(m);
+    if (m.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+      long bits = 0;
+      for (String o : m.split("\\.")) {
+        int v = Integer.parseInt(o);
+        if (v > 255) throw new NodeConfig.Invalid("tandem.storage.mask: " + m + " is not a netmask");
+        bits = bits << 8 | v;
+      }
+      int n = Long.bitCount(bits);
+      if (bits != ((0xFFFFFFFFL << (32 - n)) & 0xFFFFFFFFL)) {
+        throw new NodeConfig.Invalid("tandem.storage.mask: " + m + " is not a contiguous netmask");
+      }
+      return n;
+    }
+    throw new NodeConfig.Invalid("tandem.storage.mask: \"" + m + "\" is neither bits (24) nor dotted (255.255.255.0)");
+  }
+}
