@@ -152,7 +152,6 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
         FenceAgentActor.create(ports.fence(), journal, ports.clock(), blockingIo, settings.fenceTimeout())),
         "fence-" + ports.fence().device().replaceAll("[^A-Za-z0-9_-]", "_"));
     ctx.spawn(FencedNodeDowner.create(), FencedNodeDowner.NAME);
-    ctx.spawn(supervised(AdminActor.create(self, fence)), "admin");
     ActorRef<Command> selfRef = ctx.getSelf();
     this.restarts = ctx.spawn(supervised(RestartCoordinator.create(self, settings.ha(), settings.restartConcurrency(),
         ports.xapi(), journal, ports.clock(), blockingIo, () -> selfRef.tell(Tick.POLL))), "restarts");
@@ -165,6 +164,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
         ctx.messageAdapter(Boolean.class, QuorumStanding::new))), "isolation");
     this.storageRole = ports.replicated().map(r -> ctx.spawn(supervised(StorageRoleActor.create(self, r.port(),
         r.floatingIp(), journal, ports.clock(), blockingIo)), "storage"));
+    ctx.spawn(supervised(AdminActor.create(self, fence, storageRole)), "admin");
     StorageRole handOver = storageRole.<StorageRole>map(a -> new StorageRoleHandOver(a, ctx.getSystem(),
         ports.replicated().get().port().describe())).orElse(ports.storage());
     this.takeoverPorts = new TakeoverActor.Ports(ports.xapi(), ports.net(), handOver, ports.clock(), blockingIo,

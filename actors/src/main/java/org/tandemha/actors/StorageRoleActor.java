@@ -61,7 +61,10 @@ public final class StorageRoleActor extends AbstractBehavior<StorageRoleActor.Co
 
   private enum Tick implements Command { INSTANCE }
   private enum Noted implements Command { INSTANCE }
-  private record Observed(StoragePort.Observed state, boolean ipElsewhere, Throwable error) implements Command {}
+  private record Observed(StoragePort.Observed state, Throwable error) implements Command {}
+  /** The duplicate-address probe before adding the floating IP (about a second: only when about to add it). */
+  private record Probed(StoragePort.Observed state, boolean ipElsewhere, Throwable error) implements Command {}
+  private record ManualProbed(Manual request, boolean ipElsewhere) implements Command {}
   private record StepJournaled(StorageReconcile.Step step) implements Command {}
   private record StepDone(StorageReconcile.Step step, Throwable error) implements Command {}
   private record Listed(Receptionist.Listing listing) implements Command {}
@@ -163,6 +166,8 @@ public final class StorageRoleActor extends AbstractBehavior<StorageRoleActor.Co
           return this;
         })
         .onMessage(Observed.class, this::onObserved)
+        .onMessage(Probed.class, this::onProbed)
+        .onMessage(ManualProbed.class, this::decideManual)
         .onMessage(StepJournaled.class, this::run)
         .onMessage(StepDone.class, this::onStepDone)
         .onMessage(Manual.class, this::onManual)
@@ -188,10 +193,7 @@ public final class StorageRoleActor extends AbstractBehavior<StorageRoleActor.Co
     });
     if (busy || !standingKnown) return this;
     busy = true;
-    getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> {
-      StoragePort.Observed o = port.observe();
-      return new Observed(o, !o.ipLocal() && port.floatingIpAnswersElsewhere(), null);
-    }, blockingIo), (o, e) -> e == null ? o : new Observed(null, false, e));
+    getContext().pipeToSelf(CompletableFuture.supplyAsync(port::observe, blockingIo), Observed::new);
     return this;
   }
 
@@ -208,9 +210,28 @@ public final class StorageRoleActor extends AbstractBehavior<StorageRoleActor.Co
       return this;
     }
     last = Optional.of(o.state());
-    lastIpElsewhere = o.ipElsewhere();
     observedAt = Optional.of(clock.now());
-    StorageReconcile.Step step = StorageReconcile.next(evidence(o.state(), o.ipElsewhere()));
+    StorageReconcile.Step step = StorageReconcile.next(evidence(o.state(), false));
+    if (step.action() == StorageReconcile.Action.ADD_IP) {
+      getContext().pipeToSelf(CompletableFuture.supplyAsync(port::floatingIpAnswersElsewhere, blockingIo),
+          (answers, e) -> new Probed(o.state(), e == null && answers, e));
+      return this;
+    }
+    return act(step);
+  }
+
+  private Behavior<Command> onProbed(Probed p) {
+    if (p.error() != null) {
+      busy = false;
+      lastError = "duplicate-address probe of the floating IP: " + cause(p.error());
+      getContext().getLog().error("storage: {}", lastError);
+      return this;
+    }
+    lastIpElsewhere = p.ipElsewhere();
+    return act(StorageReconcile.next(evidence(p.state(), p.ipElsewhere())));
+  }
+
+  private Behavior<Command> act(StorageReconcile.Step step) {
     switch (step.action()) {
       case NOTHING -> {
         busy = false;
@@ -312,6 +333,17 @@ public final class StorageRoleActor extends AbstractBehavior<StorageRoleActor.Co
           + (lastError.isEmpty() ? "try again in a second" : lastError))));
       return this;
     }
+    if (m.verb() == ManualMode.Verb.BECOME_PRIMARY && !last.get().ipLocal()) {   // iSCSI-HA pings the VIP first
+      getContext().pipeToSelf(CompletableFuture.supplyAsync(port::floatingIpAnswersElsewhere, blockingIo),
+          (answers, e) -> new ManualProbed(m, e != null || answers));
+      return this;
+    }
+    return decideManual(new ManualProbed(m, false));
+  }
+
+  private Behavior<Command> decideManual(ManualProbed p) {
+    Manual m = p.request();
+    lastIpElsewhere = p.ipElsewhere();
     StoragePort.Observed o = last.get();
     ManualMode.Outcome out = ManualMode.apply(m.verb(), new ManualMode.Evidence(manual, master,
         o.resources().stream().map(StoragePort.Resource::name).toList(),

@@ -14,12 +14,14 @@ public final class Main {
              tandem events [--dir DIR] [--since S] [--host H] [--type T] [--json] [--follow]
              tandem fence test HOST-UUID [--config FILE]
              tandem fence HOST-UUID --really [--config FILE] [--socket PATH]
+             tandem storage status [--json] | manual-mode enable|disable | become-primary | become-secondary
         node     runs this host's Tandem node
         witness  runs a witness: a cluster member that only votes for quorum (no HA actors), for a third
                  machine next to a two-host pool
         events   prints the journal, newest last (`tandem events --help`)
         fence    `fence test HOST`: asks the host's fence devices for its power status; powers nothing off;
                  `fence HOST --really`: the running node powers HOST off now (journaled, read back off)
+        storage  this host's DRBD/iSCSI/floating-IP role (`tandem storage --help`)
         FILE (default /etc/tandem/tandem.conf if it exists) overrides the defaults in application.conf.""";
 
   private Main() {}
@@ -31,6 +33,10 @@ public final class Main {
   static int run(String[] args, PrintStream err) {
     if (args.length > 0 && args[0].equals("fence")) {
       return org.tandemha.controller.fence.FenceCommand.run(java.util.List.of(args).subList(1, args.length),
+          System.out, err);
+    }
+    if (args.length > 0 && args[0].equals("storage")) {
+      return org.tandemha.controller.storage.StorageCommand.run(java.util.List.of(args).subList(1, args.length),
           System.out, err);
     }
     if (args.length > 0 && args[0].equals("events")) {

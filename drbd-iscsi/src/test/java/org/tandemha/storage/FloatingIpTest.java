@@ -1,5 +1,7 @@
 package org.tandemha.storage;
 
+import org.tandemha.storage.lab.Netns;
+
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,7 +19,7 @@ class FloatingIpTest {
 
   @Test
   void addProbeRemoveInNamespaces() {
-    try (Netns n = Netns.open()) {
+    try (Netns n = LabTests.netns()) {
       String a = n.add("ipA");
       String b = n.add("ipB");
       n.link(a, "10.77.0.1", b, "10.77.0.2");

@@ -1,5 +1,7 @@
 package org.tandemha.storage;
 
+import org.tandemha.storage.lab.Netns;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -48,7 +50,7 @@ class TgtTargetTest {
     try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(lun.toFile(), "rw")) {
       f.setLength(16 * 1024 * 1024);
     }
-    try (Netns n = Netns.open()) {
+    try (Netns n = LabTests.netns()) {
       String host = n.add("tgt");
       String client = n.add("cli");
       n.link(host, "10.77.0.1", client, "10.77.0.10");

@@ -13,8 +13,22 @@ public final class Admin {
   private Admin() {}
 
   @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "verb")
-  @JsonSubTypes({@JsonSubTypes.Type(value = Fence.class, name = "fence")})
+  @JsonSubTypes({@JsonSubTypes.Type(value = Fence.class, name = "fence"),
+      @JsonSubTypes.Type(value = StorageStatus.class, name = "storage-status"),
+      @JsonSubTypes.Type(value = StorageManual.class, name = "storage-manual")})
   public sealed interface Request extends JsonSerializable {}
+
+  /** {@code tandem storage status}: the storage role as this node sees it. */
+  public record StorageStatus() implements Request {}
+
+  /**
+   * {@code tandem storage manual-mode enable|disable}, {@code become-primary}, {@code become-secondary}.
+   *
+   * @param verb one of {@code enable}, {@code disable}, {@code become-primary}, {@code become-secondary}
+   */
+  public record StorageManual(String verb) implements Request {
+    public StorageManual { Objects.requireNonNull(verb, "verb"); }
+  }
 
   /** {@code tandem fence HOST --really}: power the host off now through its fence devices, journaled. */
   public record Fence(String host, boolean really) implements Request {
@@ -26,7 +40,12 @@ public final class Admin {
    *              the CLI's own)
    * @param lines what the CLI prints, one line each
    */
-  public record Reply(int exit, List<String> lines) implements JsonSerializable {
-    public Reply { lines = List.copyOf(lines); }
+  public record Reply(int exit, List<String> lines, java.util.Map<String, Object> data) implements JsonSerializable {
+    public Reply {
+      lines = List.copyOf(lines);
+      data = data == null ? java.util.Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(data));
+    }
+
+    public Reply(int exit, List<String> lines) { this(exit, lines, java.util.Map.of()); }
   }
 }

@@ -157,6 +157,15 @@ public final class AdminSocket implements AutoCloseable {
     return new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8).strip();
   }
 
+  /** One object as a JSON line, as the CLI's {@code --json} prints it. */
+  public static String json(Object value) {
+    try {
+      return JSON.writeValueAsString(value);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   static void write(SocketChannel c, Object message) throws IOException {
     ByteBuffer out = ByteBuffer.wrap((JSON.writeValueAsString(message) + "\n").getBytes(StandardCharsets.UTF_8));
     while (out.hasRemaining()) c.write(out);
