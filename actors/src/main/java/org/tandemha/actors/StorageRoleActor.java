@@ -65,6 +65,8 @@ public final class StorageRoleActor extends AbstractBehavior<StorageRoleActor.Co
   /** The duplicate-address probe before adding the floating IP (about a second: only when about to add it). */
   private record Probed(StoragePort.Observed state, boolean ipElsewhere, Throwable error) implements Command {}
   private record ManualProbed(Manual request, boolean ipElsewhere) implements Command {}
+  /** A probe started while promoting, so the floating IP need not wait a second for it at the end. */
+  private record EarlyProbed(boolean ipElsewhere, Instant at, Throwable error) implements Command {}
   private record StepJournaled(StorageReconcile.Step step) implements Command {}
   private record StepDone(StorageReconcile.Step step, Throwable error) implements Command {}
   private record Listed(Receptionist.Listing listing) implements Command {}
@@ -102,6 +104,11 @@ public final class StorageRoleActor extends AbstractBehavior<StorageRoleActor.Co
   private boolean busy;
   private Optional<StoragePort.Observed> last = Optional.empty();
   private boolean lastIpElsewhere;
+  private boolean earlyProbing;
+  private Optional<EarlyProbed> earlyProbe = Optional.empty();
+  private Optional<StoragePort.Observed> addIpAwaitingProbe = Optional.empty();
+  /** An early probe this recent stands for the one before adding the IP. */
+  static final Duration PROBE_FRESH = Duration.ofSeconds(3);
   private Optional<Instant> observedAt = Optional.empty();
   private String lastStep = "none yet";
   private Optional<Instant> lastStepAt = Optional.empty();
@@ -167,6 +174,16 @@ public final class StorageRoleActor extends AbstractBehavior<StorageRoleActor.Co
         })
         .onMessage(Observed.class, this::onObserved)
         .onMessage(Probed.class, this::onProbed)
+        .onMessage(EarlyProbed.class, p -> {
+          earlyProbing = false;
+          if (addIpAwaitingProbe.isPresent()) {
+            StoragePort.Observed state = addIpAwaitingProbe.get();
+            addIpAwaitingProbe = Optional.empty();
+            return onProbed(new Probed(state, p.ipElsewhere(), p.error()));
+          }
+          earlyProbe = Optional.of(p);
+          return this;
+        })
         .onMessage(ManualProbed.class, this::decideManual)
         .onMessage(StepJournaled.class, this::run)
         .onMessage(StepDone.class, this::onStepDone)
@@ -212,7 +229,22 @@ public final class StorageRoleActor extends AbstractBehavior<StorageRoleActor.Co
     last = Optional.of(o.state());
     observedAt = Optional.of(clock.now());
     StorageReconcile.Step step = StorageReconcile.next(evidence(o.state(), false));
+    boolean promoting = step.action() == StorageReconcile.Action.PROMOTE
+        || step.action() == StorageReconcile.Action.START_TARGET;
+    if (promoting && !earlyProbing) {   // in parallel with the promotion: arping -D takes a second
+      earlyProbing = true;
+      getContext().pipeToSelf(CompletableFuture.supplyAsync(port::floatingIpAnswersElsewhere, blockingIo),
+          (answers, e) -> new EarlyProbed(e == null && answers, clock.now(), e));
+    }
     if (step.action() == StorageReconcile.Action.ADD_IP) {
+      Optional<EarlyProbed> fresh = earlyProbe.filter(p -> p.error() == null && !p.ipElsewhere()
+          && p.at().plus(PROBE_FRESH).isAfter(clock.now()));
+      earlyProbe = Optional.empty();
+      if (fresh.isPresent()) return onProbed(new Probed(o.state(), false, null));
+      if (earlyProbing) {   // the probe started with the promotion is still out: its answer decides
+        addIpAwaitingProbe = Optional.of(o.state());
+        return this;
+      }
       getContext().pipeToSelf(CompletableFuture.supplyAsync(port::floatingIpAnswersElsewhere, blockingIo),
           (answers, e) -> new Probed(o.state(), e == null && answers, e));
       return this;

@@ -102,8 +102,7 @@ class StorageFailoverTest {
 
       long t0 = System.nanoTime();
       b.tell(new StorageRoleActor.PeerFenced(A));
-      assertTrue(await(Duration.ofSeconds(30), lab::clientInquiry), "the client never reached the target on hostB; "
-          + eventsB);
+      assertTrue(lab.clientReaches(Duration.ofSeconds(30)), "the client never reached the target on hostB; " + eventsB);
       System.out.printf("storage takeover: %d ms from the confirmed fence to the client's first INQUIRY%n",
           (System.nanoTime() - t0) / 1_000_000);
       assertEquals(List.of("PROMOTE", "START_TARGET", "ADD_IP"), eventsB.stream()

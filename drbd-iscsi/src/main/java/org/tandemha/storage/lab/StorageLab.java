@@ -117,6 +117,36 @@ public final class StorageLab implements AutoCloseable {
     return r.exit() == 0 && r.output().contains("DIRECT_ACCESS");
   }
 
+  /**
+   * The client keeps trying, as an initiator does: a new INQUIRY every 50 ms, each on its own (one sent while
+   * nobody holds the address waits out its TCP retransmission, and must not hold back the next); true at the first
+   * that succeeds within {@code within}.
+   */
+  public boolean clientReaches(Duration within) throws InterruptedException {
+    java.util.concurrent.ExecutorService tries = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "lab-client");
+      t.setDaemon(true);
+      return t;
+    });
+    java.util.concurrent.CompletableFuture<Boolean> first = new java.util.concurrent.CompletableFuture<>();
+    try {
+      long end = System.nanoTime() + within.toNanos();
+      while (System.nanoTime() < end && !first.isDone()) {
+        tries.submit(() -> {
+          if (clientInquiry()) first.complete(true);
+        });
+        Thread.sleep(50);
+      }
+      try {
+        return first.get(2, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+        return false;
+      }
+    } finally {
+      tries.shutdownNow();
+    }
+  }
+
   /** Every moment two hosts held the floating IP or the resource Primary (a dead host holds nothing). */
   public List<String> breaches() { return List.copyOf(breaches); }
 
