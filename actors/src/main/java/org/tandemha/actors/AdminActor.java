@@ -76,12 +76,14 @@ public final class AdminActor extends AbstractBehavior<AdminActor.Command> {
 
   private Behavior<Command> onAsk(Ask a) {
     if (a.request() instanceof Admin.Fence f) return fence(f, a.replyTo());
-    if (a.request() instanceof Admin.StorageStatus || a.request() instanceof Admin.StorageManual) {
+    if (a.request() instanceof Admin.StorageStatus || a.request() instanceof Admin.StorageManual
+        || a.request() instanceof Admin.StorageSplitBrainResolve) {
       if (storage.isEmpty()) {
         a.replyTo().tell(new Admin.Reply(1, List.of("this host has no replicated storage configured (tandem.storage.resources)")));
         return this;
       }
       if (a.request() instanceof Admin.StorageManual m) return manual(m, a.replyTo());
+      if (a.request() instanceof Admin.StorageSplitBrainResolve r) return resolve(r, a.replyTo());
       ActorRef<Admin.Reply> replyTo = a.replyTo();
       getContext().ask(StorageRoleActor.Status.class, storage.get(), java.time.Duration.ofSeconds(5),
           StorageRoleActor.GetStatus::new, (s, e) -> e == null ? new StorageStatusKnown(s, replyTo)
@@ -112,6 +114,22 @@ public final class AdminActor extends AbstractBehavior<AdminActor.Command> {
     getContext().getLog().warn("fence {}: requested by an operator (tandem fence --really)", target);
     ActorRef<FenceOutcome> reply = getContext().messageAdapter(FenceOutcome.class, o -> new Fenced(o, replyTo));
     fence.tell(new FenceAgentActor.Fence(target, "operator: tandem fence --really", reply));
+    return this;
+  }
+
+  private Behavior<Command> resolve(Admin.StorageSplitBrainResolve r, ActorRef<Admin.Reply> replyTo) {
+    if (!UUID.matcher(r.survivor()).matches()) {
+      replyTo.tell(new Admin.Reply(2, List.of("tandem storage split-brain resolve: --survivor \"" + r.survivor()
+          + "\" is not a host UUID")));
+      return this;
+    }
+    boolean survivor = new HostId(r.survivor().toLowerCase(java.util.Locale.ROOT)).equals(self);
+    getContext().ask(StorageRoleActor.Answer.class, storage.get(), java.time.Duration.ofSeconds(60),
+        ref -> new StorageRoleActor.ResolveSplitBrain(survivor, "tandem storage split-brain resolve --survivor "
+            + r.survivor(), ref),
+        (ans, e) -> new ManualDone(e == null ? new ManualMode.Outcome(ans.ok(), Optional.empty(), ans.lines())
+            : new ManualMode.Outcome(false, Optional.empty(), List.of("the storage role actor did not answer: " + e)),
+            replyTo));
     return this;
   }
 

@@ -47,6 +47,9 @@ public final class StorageRoleActor extends AbstractBehavior<StorageRoleActor.Co
   /** A manual-mode verb from the CLI. */
   public record Manual(ManualMode.Verb verb, String source, ActorRef<ManualMode.Outcome> replyTo) implements Command {}
   public record GetStatus(ActorRef<Status> replyTo) implements Command {}
+  /** {@code tandem storage split-brain resolve --survivor HOST}, run on each of the two hosts. */
+  public record ResolveSplitBrain(boolean survivor, String source, ActorRef<Answer> replyTo) implements Command {}
+  public record Answer(boolean ok, List<String> lines) {}
   /** From a peer's node: whether that host holds any storage role (a resource Primary, the target, the IP). */
   public record Advert(HostId host, boolean holdsRole) implements Command, CborSerializable {}
 
@@ -65,6 +68,8 @@ public final class StorageRoleActor extends AbstractBehavior<StorageRoleActor.Co
   /** The duplicate-address probe before adding the floating IP (about a second: only when about to add it). */
   private record Probed(StoragePort.Observed state, boolean ipElsewhere, Throwable error) implements Command {}
   private record ManualProbed(Manual request, boolean ipElsewhere) implements Command {}
+  private record Resolved(List<String> resources, boolean survivor, String source, Throwable error,
+                          ActorRef<Answer> replyTo) implements Command {}
   /** A probe started while promoting, so the floating IP need not wait a second for it at the end. */
   private record EarlyProbed(boolean ipElsewhere, Instant at, Throwable error) implements Command {}
   private record StepJournaled(StorageReconcile.Step step) implements Command {}
@@ -94,6 +99,7 @@ public final class StorageRoleActor extends AbstractBehavior<StorageRoleActor.Co
   private final Recorder<Command> recorder;
   private final Backoff<StorageReconcile.Action> backoff = new Backoff<>();
   private final Set<HostId> fenced = new HashSet<>();
+  private final Set<String> splitBrains = new HashSet<>();
   private final Map<HostId, Instant> heard = new HashMap<>();
   private final Map<HostId, Boolean> holds = new HashMap<>();
   private final List<ActorRef<TakeOverResult>> takeovers = new ArrayList<>();
@@ -195,6 +201,8 @@ public final class StorageRoleActor extends AbstractBehavior<StorageRoleActor.Co
           getContext().getSelf().tell(Tick.INSTANCE);
           return this;
         })
+        .onMessage(ResolveSplitBrain.class, this::resolve)
+        .onMessage(Resolved.class, this::onResolved)
         .onMessage(GetStatus.class, g -> {
           g.replyTo().tell(status());
           return this;
@@ -228,6 +236,7 @@ public final class StorageRoleActor extends AbstractBehavior<StorageRoleActor.Co
     }
     last = Optional.of(o.state());
     observedAt = Optional.of(clock.now());
+    noteSplitBrains(o.state());
     StorageReconcile.Step step = StorageReconcile.next(evidence(o.state(), false));
     boolean promoting = step.action() == StorageReconcile.Action.PROMOTE
         || step.action() == StorageReconcile.Action.START_TARGET;
@@ -289,6 +298,70 @@ public final class StorageRoleActor extends AbstractBehavior<StorageRoleActor.Co
             clock.now()), new StepJournaled(step), e -> new StepDone(step, e));
       }
     }
+    return this;
+  }
+
+  /** Each split brain journaled once when it appears, and once when an operator has resolved it. */
+  private void noteSplitBrains(StoragePort.Observed o) {
+    for (StoragePort.Resource r : o.resources()) {
+      boolean was = splitBrains.contains(r.name());
+      if (r.splitBrain() == was) continue;
+      if (r.splitBrain()) {
+        splitBrains.add(r.name());
+        getContext().getLog().error("storage: SPLIT BRAIN of {} recorded by DRBD's handler: no automatic promotion "
+            + "until an operator resolves it (tandem storage split-brain resolve --survivor HOST)", r.name());
+      } else {
+        splitBrains.remove(r.name());
+        getContext().getLog().warn("storage: split brain of {} resolved", r.name());
+      }
+      recorder.record(new HaEvent.SplitBrain(self, r.name(), r.splitBrain(), r.splitBrain()
+          ? "recorded by the DRBD split-brain handler; connection " + r.connection() : "resolved", clock.now()),
+          Noted.INSTANCE, e -> Noted.INSTANCE);
+    }
+  }
+
+  private Behavior<Command> resolve(ResolveSplitBrain r) {
+    if (last.isEmpty()) {
+      r.replyTo().tell(new Answer(false, List.of("the storage state has not been read yet; try again in a second")));
+      return this;
+    }
+    List<StoragePort.Resource> split = last.get().resources().stream().filter(StoragePort.Resource::splitBrain).toList();
+    if (split.isEmpty()) {
+      r.replyTo().tell(new Answer(false, List.of("no split brain is recorded on this host: nothing to resolve")));
+      return this;
+    }
+    if (!r.survivor()) {
+      for (StoragePort.Resource res : split) {
+        if (res.primary()) {
+          r.replyTo().tell(new Answer(false, List.of(res.name() + " is Primary here, and this host is the victim: "
+              + "demote it first (tandem storage manual-mode enable; tandem storage become-secondary)", "Exiting..")));
+          return this;
+        }
+      }
+    }
+    List<String> names = split.stream().map(StoragePort.Resource::name).toList();
+    getContext().getLog().warn("storage: resolving the split brain of {} as the {} ({})", names,
+        r.survivor() ? "survivor" : "victim: its changes since the split are discarded", r.source());
+    getContext().pipeToSelf(CompletableFuture.runAsync(() -> names.forEach(n -> port.resolveSplitBrain(n, r.survivor())),
+        blockingIo), (ok, e) -> new Resolved(names, r.survivor(), r.source(), e, r.replyTo()));
+    return this;
+  }
+
+  private Behavior<Command> onResolved(Resolved r) {
+    if (r.error() != null) {
+      r.replyTo().tell(new Answer(false, List.of("split brain NOT resolved: " + cause(r.error()))));
+      return this;
+    }
+    String detail = "resolved by an operator (" + r.source() + "): this host is the " + (r.survivor()
+        ? "survivor, its data kept" : "victim, its changes since the split discarded");
+    for (String n : r.resources()) {
+      splitBrains.remove(n);
+      recorder.record(new HaEvent.SplitBrain(self, n, false, detail, clock.now()), Noted.INSTANCE, e -> Noted.INSTANCE);
+    }
+    r.replyTo().tell(new Answer(true, List.of("split brain of " + String.join(", ", r.resources()) + " " + detail,
+        r.survivor() ? "run the same command on the victim host too, if not done yet"
+            : "run the same command on the survivor host too, if not done yet; DRBD resynchronises from the survivor")));
+    getContext().getSelf().tell(Tick.INSTANCE);
     return this;
   }
 

@@ -46,7 +46,7 @@ class StorageRoleActorTest {
     final Map<String, Boolean> primary = Collections.synchronizedMap(new LinkedHashMap<>());
     volatile String peerRole = "Unknown";
     volatile String connection = "Connecting";
-    volatile boolean target, ip, targetBroken, splitBrain;
+    volatile boolean target, ip, targetBroken, splitBrain, ipStuck;
     final List<String> calls = new CopyOnWriteArrayList<>();
 
     FakeStorage(String... resources) { for (String r : resources) primary.put(r, false); }
@@ -74,7 +74,15 @@ class StorageRoleActorTest {
     }
     @Override public void stopTarget() { calls.add("stop target"); target = false; }
     @Override public void addFloatingIp() { calls.add("add ip"); ip = true; }
-    @Override public void removeFloatingIp() { calls.add("remove ip"); ip = false; }
+    @Override public void removeFloatingIp() {
+      calls.add("remove ip");
+      if (ipStuck) throw new StorageError("ip addr del 10.77.0.100/24 dev eth0: exit 2: RTNETLINK answers: busy");
+      ip = false;
+    }
+    @Override public void resolveSplitBrain(String r, boolean survivor) {
+      calls.add("resolve " + r + (survivor ? " as survivor" : " as victim"));
+      splitBrain = false;
+    }
   }
 
   record Node(ActorRef<StorageRoleActor.Command> actor, List<HaEvent> events) {}
@@ -195,5 +203,63 @@ class StorageRoleActorTest {
         types(n).toString());
     n.actor().tell(new StorageRoleActor.Manual(ManualMode.Verb.DISABLE, "test", out.ref()));
     assertTrue(out.receiveMessage().accepted(), "secondary slave: back to automatic");
+  }
+
+  @Test
+  void aStuckFloatingIpStopsTheDemotionThereAndIsReported() throws Exception {
+    FakeStorage s = new FakeStorage("r0");
+    s.primary.put("r0", true);
+    s.target = true;
+    s.ip = true;
+    s.ipStuck = true;
+    Node n = node(s, null);
+    n.actor().tell(new StorageRoleActor.PoolRole(false));
+    await("the removal failed, journaled", () -> types(n).contains("StorageStepFailed"));
+    Thread.sleep(1500);
+    assertEquals(List.of("remove ip"), s.calls, "target and DRBD left as they are while the IP is stuck");
+    assertTrue(s.target && s.primary.get("r0"));
+    TestProbe<StorageRoleActor.Status> status = testKit.createTestProbe();
+    n.actor().tell(new StorageRoleActor.GetStatus(status.ref()));
+    String screen = String.join("\n", StorageScreen.lines(status.receiveMessage(), java.time.Instant.now()));
+    assertTrue(screen.contains("LAST ERROR: REMOVE_IP") && screen.contains("floating IP: here [expected not here]"), screen);
+  }
+
+  @Test
+  void aSplitBrainStopsPromotionIsJournaledOnceAndResolvedByAnOperator() throws Exception {
+    FakeStorage s = new FakeStorage("r0");
+    s.splitBrain = true;
+    Node n = node(s, null);
+    n.actor().tell(new StorageRoleActor.PoolRole(true));
+    n.actor().tell(new StorageRoleActor.PeerFenced(PEER));
+    await("recorded and held back", () -> types(n).contains("SplitBrain") && types(n).contains("StorageBlocked"));
+    Thread.sleep(1200);
+    assertEquals(List.of(), s.calls, "no automatic promotion during a split brain");
+    assertEquals(1, types(n).stream().filter("SplitBrain"::equals).count());
+
+    TestProbe<StorageRoleActor.Answer> answer = testKit.createTestProbe();
+    n.actor().tell(new StorageRoleActor.ResolveSplitBrain(true, "test", answer.ref()));
+    StorageRoleActor.Answer a = answer.receiveMessage(Duration.ofSeconds(5));
+    assertTrue(a.ok(), a.lines().toString());
+    await("promoted once resolved", () -> s.ip);
+    assertEquals("resolve r0 as survivor", s.calls.get(0));
+    assertTrue(n.events().stream().anyMatch(e -> e instanceof HaEvent.SplitBrain b && !b.detected()), types(n).toString());
+    n.actor().tell(new StorageRoleActor.ResolveSplitBrain(false, "test", answer.ref()));
+    assertFalse(answer.receiveMessage(Duration.ofSeconds(5)).ok(), "nothing left to resolve");
+  }
+
+  @Test
+  void theVictimMustBeDemotedBeforeItDiscardsItsData() throws Exception {
+    FakeStorage s = new FakeStorage("r0");
+    s.primary.put("r0", true);
+    s.splitBrain = true;
+    Node n = node(s, "hold");
+    await("read", () -> { TestProbe<StorageRoleActor.Status> p = testKit.createTestProbe();
+      n.actor().tell(new StorageRoleActor.GetStatus(p.ref())); return p.receiveMessage().observed().isPresent(); });
+    TestProbe<StorageRoleActor.Answer> answer = testKit.createTestProbe();
+    n.actor().tell(new StorageRoleActor.ResolveSplitBrain(false, "test", answer.ref()));
+    StorageRoleActor.Answer a = answer.receiveMessage(Duration.ofSeconds(5));
+    assertFalse(a.ok());
+    assertTrue(a.lines().get(0).contains("demote it first"), a.lines().toString());
+    assertFalse(s.calls.stream().anyMatch(c -> c.startsWith("resolve")));
   }
 }

@@ -31,15 +31,32 @@ public final class Drbd {
 
   /** The drbdadm command line for one action on one resource (also what {@code -d} dry runs validate). */
   public List<String> command(String action, String resource, boolean dryRun) {
+    return command(List.of(action), resource, dryRun);
+  }
+
+  /** @param action the command and its options, e.g. {@code connect --discard-my-data} */
+  public List<String> command(List<String> action, String resource, boolean dryRun) {
     List<String> c = new ArrayList<>(List.of(drbdadm));
     if (dryRun) c.add("-d");
     config.ifPresent(f -> {
       c.add("-c");
       c.add(f);
     });
-    c.add(action);
+    c.addAll(action);
     c.add(resource);
     return c;
+  }
+
+  /** The split-brain survivor: connect, and let the victim resynchronise from here. */
+  public void resolveAsSurvivor(String resource) {
+    commands.ok(command("connect", resource, false));
+  }
+
+  /** The split-brain victim: its changes since the split are discarded; disconnect may fail when StandAlone already. */
+  public void resolveAsVictim(String resource) {
+    commands.run(command("disconnect", resource, false));
+    commands.ok(command("secondary", resource, false));
+    commands.ok(command(List.of("connect", "--discard-my-data"), resource, false));
   }
 
   public DrbdStatus status(String resource) {

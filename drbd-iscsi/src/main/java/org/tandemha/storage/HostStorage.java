@@ -68,4 +68,16 @@ public final class HostStorage implements StoragePort {
   @Override public void addFloatingIp() { ip.add(); }
 
   @Override public void removeFloatingIp() { ip.remove(); }
+
+  @Override public void resolveSplitBrain(String resource, boolean survivor) {
+    if (!resources.contains(resource)) throw new StorageError(resource + " is not a configured DRBD resource");
+    if (survivor) drbd.resolveAsSurvivor(resource);
+    else drbd.resolveAsVictim(resource);
+    try {
+      Files.deleteIfExists(splitBrainDir.resolve(resource));
+    } catch (java.io.IOException e) {
+      throw new StorageError("split brain of " + resource + " resolved in DRBD, but its record "
+          + splitBrainDir.resolve(resource) + " could not be removed: " + e.getMessage());
+    }
+  }
 }

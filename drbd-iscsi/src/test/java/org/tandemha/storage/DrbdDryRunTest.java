@@ -27,6 +27,10 @@ class DrbdDryRunTest {
         Arguments.of(Drbd.Version.V9, "drbd9.conf", "primary", "drbdsetup primary iscsi1"),
         Arguments.of(Drbd.Version.V9, "drbd9.conf", "secondary", "drbdsetup secondary iscsi1"),
         Arguments.of(Drbd.Version.V9, "drbd9.conf", "status", "drbdsetup status iscsi1"),
+        Arguments.of(Drbd.Version.V9, "drbd9.conf", "connect", "drbdsetup connect iscsi1"),
+        Arguments.of(Drbd.Version.V9, "drbd9.conf", "disconnect", "drbdsetup disconnect iscsi1"),
+        Arguments.of(Drbd.Version.V9, "drbd9.conf", "connect --discard-my-data", "--discard-my-data"),
+        Arguments.of(Drbd.Version.V84, "drbd84.conf", "connect --discard-my-data", "--discard-my-data"),
         Arguments.of(Drbd.Version.V84, "drbd84.conf", "primary", "drbdsetup-84 primary"),
         Arguments.of(Drbd.Version.V84, "drbd84.conf", "secondary", "drbdsetup-84 secondary"),
         Arguments.of(Drbd.Version.V84, "drbd84.conf", "role", "drbdsetup-84 role"),
@@ -52,7 +56,7 @@ class DrbdDryRunTest {
     if (!Files.isExecutable(Path.of("/usr/sbin/drbdadm"))) fail("needs drbdadm: install drbd-utils (.ci/run does)");
     Commands commands = new Commands(java.util.List.of(), env(v), Duration.ofSeconds(10));
     Drbd drbd = new Drbd(commands, "drbdadm", Optional.of(config(conf).toString()), v);
-    BoundedRun.Result r = commands.run(drbd.command(action, "iscsi1", true));
+    BoundedRun.Result r = commands.run(drbd.command(java.util.List.of(action.split(" ")), "iscsi1", true));
     assertEquals(0, r.exit(), r.output() + r.errors());
     assertTrue(r.output().contains(expected), "drbdadm -d printed: " + r.output());
   }

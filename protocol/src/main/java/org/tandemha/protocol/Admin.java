@@ -15,8 +15,14 @@ public final class Admin {
   @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "verb")
   @JsonSubTypes({@JsonSubTypes.Type(value = Fence.class, name = "fence"),
       @JsonSubTypes.Type(value = StorageStatus.class, name = "storage-status"),
-      @JsonSubTypes.Type(value = StorageManual.class, name = "storage-manual")})
+      @JsonSubTypes.Type(value = StorageManual.class, name = "storage-manual"),
+      @JsonSubTypes.Type(value = StorageSplitBrainResolve.class, name = "storage-split-brain-resolve")})
   public sealed interface Request extends JsonSerializable {}
+
+  /** {@code tandem storage split-brain resolve --survivor HOST}: this host is the survivor or the victim. */
+  public record StorageSplitBrainResolve(String survivor) implements Request {
+    public StorageSplitBrainResolve { Objects.requireNonNull(survivor, "survivor"); }
+  }
 
   /** {@code tandem storage status}: the storage role as this node sees it. */
   public record StorageStatus() implements Request {}

@@ -84,6 +84,12 @@ public sealed interface HaEvent extends JsonSerializable {
   /** The storage role's promotion is held back, and why (the peer not confirmed gone, a split brain, the IP elsewhere). */
   record StorageBlocked(HostId host, String reason, Instant at) implements HaEvent {}
 
+  /**
+   * DRBD's split-brain handler recorded a split brain of {@code resource} ({@code detected}), or an operator
+   * resolved it ({@code detected = false}): until then no automatic promotion.
+   */
+  record SplitBrain(HostId host, String resource, boolean detected, String detail, Instant at) implements HaEvent {}
+
   /** Storage manual mode (iSCSI-HA's): {@code mode} is hold, primary, secondary, or automatic. */
   record StorageManualMode(HostId host, String mode, String source, Instant at) implements HaEvent {}
 

@@ -64,6 +64,7 @@ class SerializationRoundTripTest {
         new HaEvent.StorageStep(A, "PROMOTE", "iscsi1", "this host is the pool master", T),
         new HaEvent.StorageStepFailed(A, "START_TARGET", "", "tgtd: exit 1", T),
         new HaEvent.StorageBlocked(A, "split brain recorded", T),
+        new HaEvent.SplitBrain(A, "iscsi1", true, "recorded by the DRBD split-brain handler", T),
         new HaEvent.StorageManualMode(A, "primary", "tandem storage become-primary", T),
         new HaEvent.FenceRequested(A, "sim-power", "master lost", T),
         new HaEvent.FenceConfirmed(A, "sim-power", "power read back off", T),

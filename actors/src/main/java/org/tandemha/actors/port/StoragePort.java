@@ -31,6 +31,13 @@ public interface StoragePort {
   void removeFloatingIp();
 
   /**
+   * DRBD's documented split-brain recovery for one resource, then the recorded split brain cleared: on the
+   * survivor {@code connect}; on the victim {@code disconnect}, {@code secondary}, {@code connect --discard-my-data}
+   * (its changes since the split are lost).
+   */
+  void resolveSplitBrain(String resource, boolean survivor);
+
+  /**
    * One resource as read: DRBD's own words, for status; {@code splitBrain} = Tandem's split-brain handler recorded
    * one for it and no operator has resolved it.
    */

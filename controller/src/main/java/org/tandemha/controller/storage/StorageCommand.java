@@ -22,12 +22,15 @@ public final class StorageCommand {
       usage: tandem storage status [--json]
              tandem storage manual-mode enable|disable
              tandem storage become-primary | become-secondary
+             tandem storage split-brain resolve --survivor HOST-UUID
              (each also takes --config FILE and --socket PATH)
         status            this host's DRBD resources, iSCSI target and floating IP: actual against expected
         manual-mode       enable: the storage role stops following the pool; disable: only when the roles match
                           the pool again (Primary on the master, Secondary on a slave)
         become-primary    in manual mode: refused while the peer reads Primary or the floating IP answers elsewhere
-        become-secondary  in manual mode""";
+        become-secondary  in manual mode
+        split-brain resolve  after a recorded DRBD split brain, on both hosts: the survivor keeps its data and
+                          reconnects; the victim (demoted first) discards its changes since the split""";
 
   public static int run(List<String> args, PrintStream out, PrintStream err) {
     if (args.isEmpty() || args.get(0).equals("--help")) {
@@ -36,6 +39,7 @@ public final class StorageCommand {
     }
     List<String> words = new ArrayList<>();
     boolean json = false;
+    String survivor = null;
     File config = null;
     Path socket = null;
     for (int i = 0; i < args.size(); i++) {
@@ -44,6 +48,8 @@ public final class StorageCommand {
         json = true;
       } else if (a.equals("--config") && i + 1 < args.size()) {
         config = new File(args.get(++i));
+      } else if (a.equals("--survivor") && i + 1 < args.size()) {
+        survivor = args.get(++i);
       } else if (a.equals("--socket") && i + 1 < args.size()) {
         socket = Path.of(args.get(++i));
       } else if (a.startsWith("-")) {
@@ -62,6 +68,13 @@ public final class StorageCommand {
       case "manual-mode disable" -> request = new Admin.StorageManual("disable");
       case "become-primary" -> request = new Admin.StorageManual("become-primary");
       case "become-secondary" -> request = new Admin.StorageManual("become-secondary");
+      case "split-brain resolve" -> {
+        if (survivor == null) {
+          err.println("tandem storage split-brain resolve: --survivor HOST-UUID is required (the host whose data is kept)");
+          return 2;
+        }
+        request = new Admin.StorageSplitBrainResolve(survivor);
+      }
       default -> {
         err.println("tandem storage: unknown command \"" + verb + "\"");
         err.println(USAGE);
