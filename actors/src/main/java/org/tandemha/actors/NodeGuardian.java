@@ -163,7 +163,8 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
         journal, ports.domains(), ports.clock(), blockingIo,
         ctx.messageAdapter(Boolean.class, QuorumStanding::new))), "isolation");
     this.storageRole = ports.replicated().map(r -> ctx.spawn(supervised(StorageRoleActor.create(self, r.port(),
-        r.floatingIp(), journal, ports.clock(), blockingIo)), "storage"));
+        r.floatingIp(), journal, ports.clock(), blockingIo, mode -> showManualMode(ports.xapi(), self, mode))),
+        "storage"));
     ctx.spawn(supervised(AdminActor.create(self, fence, storageRole)), "admin");
     StorageRole handOver = storageRole.<StorageRole>map(a -> new StorageRoleHandOver(a, ctx.getSystem(),
         ports.replicated().get().port().describe())).orElse(ports.storage());
@@ -200,6 +201,24 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
         settings.witnesses() == 0 ? " (a two-host tie is broken by FENCE_HEURISTICS_IPS " + settings.ha().heuristicsIps() + ")" : "",
         settings.fencing().mgtLinkLossTolerance().toSeconds(), watchdogNote,
         settings.fencing().enabled() ? 1 : 0, settings.fencing().minHosts(), settings.ha().fenceDelaySlave().toSeconds());
+  }
+
+  /** iSCSI-HA's pool other-config {@code MANUAL_MODE}: {@code <host-uuid>=enable|primary|secondary}, comma-joined. */
+  public static final String MANUAL_MODE_KEY = "MANUAL_MODE";
+
+  static void showManualMode(XapiPort xapi, HostId self, String mode) {
+    String now = xapi.readPool().poolOtherConfig().getOrDefault(MANUAL_MODE_KEY, "");
+    xapi.setPoolOtherConfig(MANUAL_MODE_KEY, manualModeValue(now, self, mode));
+  }
+
+  /** The other hosts' entries kept as they are; this host's replaced, or dropped when automatic. */
+  static String manualModeValue(String current, HostId self, String mode) {
+    java.util.List<String> entries = new java.util.ArrayList<>();
+    for (String e : current.split(",")) {
+      if (!e.isBlank() && !e.strip().startsWith(self.uuid() + "=")) entries.add(e.strip());
+    }
+    if (!mode.equals("automatic")) entries.add(self.uuid() + "=" + mode);
+    return String.join(",", entries);
   }
 
   private static <T> Behavior<T> supervised(Behavior<T> b) {

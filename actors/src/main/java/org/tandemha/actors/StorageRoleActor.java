@@ -85,9 +85,20 @@ public final class StorageRoleActor extends AbstractBehavior<StorageRoleActor.Co
 
   public static Behavior<Command> create(HostId self, StoragePort port, String floatingIp,
                                          ActorRef<HaJournal.Command> journal, Clock clock, Executor blockingIo) {
+    return create(self, port, floatingIp, journal, clock, blockingIo, mode -> { });
+  }
+
+  /**
+   * @param publishManual shows a journaled manual-mode change where operators look (the pool's other-config
+   *                      {@code MANUAL_MODE}, as iSCSI-HA did): {@code enable}, {@code primary}, {@code secondary},
+   *                      or {@code automatic}; run on the blocking pool, a failure only logged
+   */
+  public static Behavior<Command> create(HostId self, StoragePort port, String floatingIp,
+                                         ActorRef<HaJournal.Command> journal, Clock clock, Executor blockingIo,
+                                         java.util.function.Consumer<String> publishManual) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay(Tick.INSTANCE, PERIOD);
-      return new StorageRoleActor(ctx, self, port, floatingIp, journal, clock, blockingIo);
+      return new StorageRoleActor(ctx, self, port, floatingIp, journal, clock, blockingIo, publishManual);
     }));
   }
 
@@ -121,9 +132,13 @@ public final class StorageRoleActor extends AbstractBehavior<StorageRoleActor.Co
   private String blocked = "";
   private String lastError = "";
 
+  private final java.util.function.Consumer<String> publishManual;
+
   private StorageRoleActor(ActorContext<Command> ctx, HostId self, StoragePort port, String floatingIp,
-                           ActorRef<HaJournal.Command> journal, Clock clock, Executor blockingIo) {
+                           ActorRef<HaJournal.Command> journal, Clock clock, Executor blockingIo,
+                           java.util.function.Consumer<String> publishManual) {
     super(ctx);
+    this.publishManual = publishManual;
     this.self = self;
     this.port = port;
     this.floatingIp = floatingIp;
@@ -195,6 +210,14 @@ public final class StorageRoleActor extends AbstractBehavior<StorageRoleActor.Co
         .onMessage(StepDone.class, this::onStepDone)
         .onMessage(Manual.class, this::onManual)
         .onMessage(ManualJournaled.class, m -> {
+          if (m.outcome().accepted()) {
+            String shown = m.outcome().manual().map(x -> x == StorageReconcile.Manual.HOLD ? "enable"
+                : x.name().toLowerCase(java.util.Locale.ROOT)).orElse("automatic");
+            org.slf4j.Logger log = getContext().getLog();   // the context is not to be touched from other threads
+            CompletableFuture.runAsync(() -> publishManual.accept(shown), blockingIo).whenComplete((ok, e) -> {
+              if (e != null) log.warn("storage: manual mode not shown in the pool's {}: {}", "MANUAL_MODE", e.toString());
+            });
+          }
           manual = m.outcome().manual();
           getContext().getLog().warn("storage: manual mode now {}", manual.map(Enum::name).orElse("off (automatic)"));
           m.replyTo().tell(m.outcome());

@@ -87,6 +87,9 @@ class StorageRoleActorTest {
 
   record Node(ActorRef<StorageRoleActor.Command> actor, List<HaEvent> events) {}
 
+  /** What the actor showed in the pool's MANUAL_MODE, in order. */
+  static final List<String> shown = new CopyOnWriteArrayList<>();
+
   static Node node(FakeStorage storage, String manual) {
     List<HaEvent> events = new CopyOnWriteArrayList<>();
     ActorRef<HaJournal.Command> journal = testKit.spawn(Behaviors.receive(HaJournal.Command.class)
@@ -99,8 +102,8 @@ class StorageRoleActorTest {
           g.replyTo().tell(new HaJournal.Standing(true, false, null, false, manual));
           return Behaviors.same();
         }).build());
-    return new Node(testKit.spawn(StorageRoleActor.create(SELF, storage, "10.77.0.100", journal, Clock.system(), io)),
-        events);
+    return new Node(testKit.spawn(StorageRoleActor.create(SELF, storage, "10.77.0.100", journal, Clock.system(), io,
+        shown::add)), events);
   }
 
   static List<String> types(Node n) { return n.events().stream().map(e -> e.getClass().getSimpleName()).toList(); }
@@ -203,6 +206,7 @@ class StorageRoleActorTest {
         types(n).toString());
     n.actor().tell(new StorageRoleActor.Manual(ManualMode.Verb.DISABLE, "test", out.ref()));
     assertTrue(out.receiveMessage().accepted(), "secondary slave: back to automatic");
+    await("shown in the pool", () -> shown.contains("secondary") && shown.contains("automatic"));
   }
 
   @Test
