@@ -433,9 +433,10 @@ public final class StorageRoleActor extends AbstractBehavior<StorageRoleActor.Co
     lastStepAt = Optional.of(clock.now());
     if (d.error() != null) {
       String why = cause(d.error());
-      lastError = step.action() + " " + step.resource().orElse("") + ": " + why;
+      String what = step.action() + step.resource().map(r -> " " + r).orElse("");
+      lastError = what + ": " + why;
       Backoff.Wait w = backoff.failed(step.action(), clock.now());
-      lastStep = step.action() + " " + step.resource().orElse("") + " FAILED";
+      lastStep = what + " FAILED";
       getContext().getLog().error("storage: {} {} FAILED (try {}, next in {}s): {}", step.action(),
           step.resource().orElse(""), w.round(), w.delay().toSeconds(), why);
       recorder.record(new HaEvent.StorageStepFailed(self, step.action().name(), step.resource().orElse(""), why,
@@ -445,7 +446,7 @@ public final class StorageRoleActor extends AbstractBehavior<StorageRoleActor.Co
     }
     backoff.forget(step.action());
     lastError = "";
-    lastStep = step.action() + " " + step.resource().orElse("") + " done";
+    lastStep = step.action() + step.resource().map(r -> " " + r).orElse("") + " done";
     getContext().getSelf().tell(Tick.INSTANCE);   // the next step at once
     return this;
   }

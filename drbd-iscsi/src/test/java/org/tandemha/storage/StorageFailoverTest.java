@@ -108,6 +108,12 @@ class StorageFailoverTest {
       assertEquals(List.of("PROMOTE", "START_TARGET", "ADD_IP"), eventsB.stream()
           .filter(e -> e instanceof HaEvent.StorageStep).map(e -> ((HaEvent.StorageStep) e).action()).toList());
       assertEquals(List.of(), lab.breaches(), "two holders at once");
+      akka.actor.testkit.typed.javadsl.TestProbe<StorageRoleActor.Status> status = testKit.createTestProbe();
+      Thread.sleep(1200);
+      b.tell(new StorageRoleActor.GetStatus(status.ref()));
+      List<String> screen = org.tandemha.actors.StorageScreen.lines(status.receiveMessage(), java.time.Instant.now());
+      screen.forEach(l -> System.out.println("status| " + l));
+      assertTrue(String.join("\n", screen).contains("floating IP: here [expected here]"), screen.toString());
     }
   }
 }
