@@ -394,7 +394,8 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
     isolation.tell(new IsolationActor.PoolSize(pool.hosts().size()));
     lastPool = Optional.of(pool);
     boolean selfIsMaster = pool.master().equals(settings.self());
-    storageRole.ifPresent(s -> s.tell(new StorageRoleActor.PoolRole(selfIsMaster)));
+    storageRole.ifPresent(s -> s.tell(new StorageRoleActor.PoolRole(selfIsMaster, pool.hosts().stream()
+        .map(HostView::id).filter(h -> !h.equals(settings.self())).collect(java.util.stream.Collectors.toSet()))));
     if (wasMaster.isEmpty() || wasMaster.get() != selfIsMaster) {
       getContext().getLog().info("role: this host {} is pool {} (master {})", settings.self(),
           selfIsMaster ? "MASTER" : "slave", pool.master());
@@ -654,6 +655,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
           nodesUp.add(h);
           unreachable.remove(h);   // a new incarnation of the node: the old one's unreachability is history
           if (fenced.remove(h)) getContext().getLog().info("host {}: rejoined after its fence", h);
+          storageRole.ifPresent(s -> s.tell(new StorageRoleActor.PeerBack(h)));   // no longer gone: judged anew
           hostActor(h).tell(new HostActor.Reachability(true, member.address(), ports.clock().now()));
         });
     return this;

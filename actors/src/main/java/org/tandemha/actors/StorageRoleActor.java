@@ -37,10 +37,19 @@ import org.tandemha.protocol.HostId;
  */
 public final class StorageRoleActor extends AbstractBehavior<StorageRoleActor.Command> {
   public sealed interface Command {}
-  /** From the guardian's pool reads: is this host the XAPI pool master. */
-  public record PoolRole(boolean master) implements Command {}
+  /**
+   * From the guardian's pool reads: is this host the XAPI pool master, and the pool's other hosts (the storage
+   * peers: in iSCSI-HA's two-host pools the other host is the DRBD peer).
+   */
+  public record PoolRole(boolean master, Set<HostId> others) implements Command {
+    public PoolRole { others = Set.copyOf(others); }
+
+    public PoolRole(boolean master) { this(master, Set.of()); }
+  }
   /** A fence confirmed this host off: it holds nothing any more. */
   public record PeerFenced(HostId host) implements Command {}
+  /** A fenced host's node is back: it may hold storage again, and is judged by its adverts from now on. */
+  public record PeerBack(HostId host) implements Command {}
   /** The takeover of a dead master: be primary now (this host is master), answer when done or failed. */
   public record TakeOver(HostId fenced, ActorRef<TakeOverResult> replyTo) implements Command {}
   public record TakeOverResult(boolean primary, String detail) {}
@@ -75,7 +84,8 @@ public final class StorageRoleActor extends AbstractBehavior<StorageRoleActor.Co
   private record StepJournaled(StorageReconcile.Step step) implements Command {}
   private record StepDone(StorageReconcile.Step step, Throwable error) implements Command {}
   private record Listed(Receptionist.Listing listing) implements Command {}
-  private record StandingKnown(String manual) implements Command {}
+  private record StandingKnown(String manual, boolean answered) implements Command {}
+  private enum AskStanding implements Command { INSTANCE }
   private record ManualJournaled(ManualMode.Outcome outcome, ActorRef<ManualMode.Outcome> replyTo) implements Command {}
 
   public static final ServiceKey<Command> KEY = ServiceKey.create(Command.class, "tandem-storage");
@@ -115,7 +125,13 @@ public final class StorageRoleActor extends AbstractBehavior<StorageRoleActor.Co
   private final Map<HostId, Boolean> holds = new HashMap<>();
   private final List<ActorRef<TakeOverResult>> takeovers = new ArrayList<>();
   private Set<ActorRef<Command>> others = Set.of();
-  private boolean master;
+  /** Unknown until the guardian's first pool read (or a takeover) says: nothing is done before. */
+  private Optional<Boolean> master = Optional.empty();
+  /** Hosts whose storage matters here: every host that advertised a storage role, and a dead master taken over. */
+  private final Set<HostId> storagePeers = new HashSet<>();
+  private boolean stepInFlight;
+  private String lastReadError = "";
+  private final ActorRef<HaJournal.Command> journal;
   private Optional<StorageReconcile.Manual> manual = Optional.empty();
   private boolean standingKnown;
   private boolean busy;
@@ -145,19 +161,30 @@ public final class StorageRoleActor extends AbstractBehavior<StorageRoleActor.Co
     this.clock = clock;
     this.blockingIo = blockingIo;
     this.recorder = new Recorder<>(ctx, journal, Duration.ofSeconds(5));
+    this.journal = journal;
     ctx.getSystem().receptionist().tell(Receptionist.register(KEY, ctx.getSelf()));
     ctx.getSystem().receptionist().tell(Receptionist.subscribe(KEY,
         ctx.messageAdapter(Receptionist.Listing.class, Listed::new)));
-    // Manual mode survives restarts: nothing is done before the journal said what it was.
-    ctx.ask(HaJournal.Standing.class, journal, Duration.ofSeconds(10), HaJournal.GetStanding::new,
-        (st, e) -> new StandingKnown(e == null ? st.storageManual() : null));
+    // Manual mode survives restarts: nothing is done before the journal said what it was (asked until it answers).
+    ctx.getSelf().tell(AskStanding.INSTANCE);
     ctx.getLog().info("storage: {}; the role follows the pool master, promoted only with the peer confirmed gone or "
         + "demoted", port.describe());
   }
 
   @Override public Receive<Command> createReceive() {
     return newReceiveBuilder()
+        .onMessageEquals(AskStanding.INSTANCE, () -> {
+          getContext().ask(HaJournal.Standing.class, journal, Duration.ofSeconds(10), HaJournal.GetStanding::new,
+              (st, e) -> e == null ? new StandingKnown(st.storageManual(), true) : new StandingKnown(null, false));
+          return this;
+        })
         .onMessage(StandingKnown.class, s -> {
+          if (!s.answered()) {
+            getContext().getLog().warn("storage: the journal did not say whether manual mode is on; asking again, "
+                + "nothing is done meanwhile");
+            getContext().scheduleOnce(Duration.ofSeconds(2), getContext().getSelf(), AskStanding.INSTANCE);
+            return this;
+          }
           standingKnown = true;
           manual = Optional.ofNullable(s.manual()).map(StorageRoleActor::manualOf);
           manual.ifPresent(m -> getContext().getLog().warn("storage: in manual mode ({}) as last journaled", m));
@@ -165,8 +192,13 @@ public final class StorageRoleActor extends AbstractBehavior<StorageRoleActor.Co
         })
         .onMessageEquals(Tick.INSTANCE, this::tick)
         .onMessage(PoolRole.class, r -> {
-          if (r.master() != master) getContext().getSelf().tell(Tick.INSTANCE);
-          master = r.master();
+          if (master.isEmpty() || master.get() != r.master()) getContext().getSelf().tell(Tick.INSTANCE);
+          master = Optional.of(r.master());
+          storagePeers.addAll(r.others());
+          return this;
+        })
+        .onMessage(PeerBack.class, b -> {
+          fenced.remove(b.host());
           return this;
         })
         .onMessage(PeerFenced.class, f -> {
@@ -176,7 +208,8 @@ public final class StorageRoleActor extends AbstractBehavior<StorageRoleActor.Co
         })
         .onMessage(TakeOver.class, t -> {
           fenced.add(t.fenced());
-          master = true;   // asked after this host was promoted to pool master
+          storagePeers.add(t.fenced());   // the dead master held the storage, heard from or not
+          master = Optional.of(true);   // asked after this host was promoted to pool master
           takeovers.add(t.replyTo());
           getContext().getSelf().tell(Tick.INSTANCE);
           return this;
@@ -185,6 +218,7 @@ public final class StorageRoleActor extends AbstractBehavior<StorageRoleActor.Co
           if (a.host().equals(self)) return this;
           heard.put(a.host(), clock.now());
           holds.put(a.host(), a.holdsRole());
+          storagePeers.add(a.host());
           if (!a.holdsRole()) getContext().getSelf().tell(Tick.INSTANCE);
           return this;
         })
@@ -235,10 +269,14 @@ public final class StorageRoleActor extends AbstractBehavior<StorageRoleActor.Co
   }
 
   private Behavior<Command> tick() {
-    last.ifPresent(o -> {
-      Advert mine = new Advert(self, holdsRole(o));
+    // Only a fresh reading is advertised, and conservatively: wanting Primary, or a step under way, counts as
+    // holding — a peer must never read "holds nothing" from a host about to promote.
+    if (last.isPresent() && observedAt.filter(t -> t.plus(ADVERT_FRESH).isAfter(clock.now())).isPresent()) {
+      boolean wantsPrimary = master.isPresent() && StorageReconcile.desired(evidence(last.get(), false))
+          .filter(r -> r == StorageReconcile.Role.PRIMARY).isPresent();
+      Advert mine = new Advert(self, holdsRole(last.get()) || wantsPrimary || stepInFlight);
       others.forEach(r -> r.tell(mine));
-    });
+    }
     if (busy || !standingKnown) return this;
     busy = true;
     getContext().pipeToSelf(CompletableFuture.supplyAsync(port::observe, blockingIo), Observed::new);
@@ -246,20 +284,25 @@ public final class StorageRoleActor extends AbstractBehavior<StorageRoleActor.Co
   }
 
   private static boolean holdsRole(StoragePort.Observed o) {
-    return o.ipLocal() || o.targetRunning() || o.resources().stream().anyMatch(StoragePort.Resource::primary);
+    return o.ipLocal() || o.targetPresent() || o.resources().stream().anyMatch(StoragePort.Resource::primary);
   }
 
   private Behavior<Command> onObserved(Observed o) {
     if (o.error() != null) {
       busy = false;
       String why = cause(o.error());
-      if (!why.equals(lastError)) getContext().getLog().error("storage: cannot read the storage state: {}", why);
-      lastError = why;
+      if (!why.equals(lastReadError)) getContext().getLog().error("storage: cannot read the storage state: {}", why);
+      lastReadError = why;
       return this;
     }
+    lastReadError = "";
     last = Optional.of(o.state());
     observedAt = Optional.of(clock.now());
     noteSplitBrains(o.state());
+    if (master.isEmpty()) {   // not yet told the pool role: read, but act on nothing
+      busy = false;
+      return this;
+    }
     StorageReconcile.Step step = StorageReconcile.next(evidence(o.state(), false));
     boolean promoting = step.action() == StorageReconcile.Action.PROMOTE
         || step.action() == StorageReconcile.Action.START_TARGET;
@@ -301,9 +344,11 @@ public final class StorageRoleActor extends AbstractBehavior<StorageRoleActor.Co
         busy = false;
         blocked = "";
         if (step.desired().filter(r -> r == StorageReconcile.Role.PRIMARY).isPresent()) answerTakeovers(true, step.reason());
+        else answerTakeovers(false, step.reason());   // manual mode holds or wants secondary
       }
       case BLOCKED -> {
         busy = false;
+        answerTakeovers(false, "held back: " + step.reason());
         if (!step.reason().equals(blocked)) {
           blocked = step.reason();
           getContext().getLog().warn("storage: promotion held back: {}", step.reason());
@@ -392,26 +437,49 @@ public final class StorageRoleActor extends AbstractBehavior<StorageRoleActor.Co
     List<StorageReconcile.Resource> rs = o.resources().stream().map(r -> new StorageReconcile.Resource(r.name(),
         r.primary(), r.peerConnected(), r.peerConnected() && r.peerRole().equals("Secondary"), r.peerPrimary())).toList();
     boolean splitBrain = o.resources().stream().anyMatch(StoragePort.Resource::splitBrain);
-    return new StorageReconcile.Evidence(master, manual, peer(), rs, o.targetRunning(), o.ipLocal(), ipElsewhere,
-        splitBrain);
+    return new StorageReconcile.Evidence(master.orElse(false), manual, peer(), rs, o.targetRunning(), o.targetPresent(),
+        o.ipLocal(), ipElsewhere, splitBrain);
   }
 
-  /** The peer(s) as this node knows them: a fresh advert first, then a confirmed fence. */
+  /**
+   * The storage peers as this node knows them: every host that advertised a storage role (or the dead master a
+   * takeover names). Any of them not fenced and not heard from freshly makes it UNKNOWN; one that says it holds
+   * anything makes it NOT_DEMOTED; all fresh and holding nothing: DEMOTED; all fenced: GONE.
+   */
   private StorageReconcile.Peer peer() {
     Instant now = clock.now();
-    boolean anyFresh = false;
-    for (Map.Entry<HostId, Instant> h : heard.entrySet()) {
-      if (fenced.contains(h.getKey()) || h.getValue().plus(ADVERT_FRESH).isBefore(now)) continue;
-      anyFresh = true;
-      if (holds.getOrDefault(h.getKey(), true)) return StorageReconcile.Peer.NOT_DEMOTED;
+    boolean anyDemoted = false;
+    boolean unknown = false;
+    for (HostId h : storagePeers) {
+      if (fenced.contains(h)) continue;
+      Instant t = heard.get(h);
+      if (t == null || t.plus(ADVERT_FRESH).isBefore(now)) {
+        unknown = true;
+      } else if (holds.getOrDefault(h, true)) {
+        return StorageReconcile.Peer.NOT_DEMOTED;
+      } else {
+        anyDemoted = true;
+      }
     }
-    if (anyFresh) return StorageReconcile.Peer.DEMOTED;
-    if (!fenced.isEmpty() && heard.keySet().stream().allMatch(fenced::contains)) return StorageReconcile.Peer.GONE;
-    return StorageReconcile.Peer.UNKNOWN;
+    if (unknown) return StorageReconcile.Peer.UNKNOWN;
+    if (anyDemoted) return StorageReconcile.Peer.DEMOTED;
+    return !storagePeers.isEmpty() ? StorageReconcile.Peer.GONE : StorageReconcile.Peer.UNKNOWN;
   }
 
   private Behavior<Command> run(StepJournaled j) {
     StorageReconcile.Step step = j.step();
+    if (step.action() == StorageReconcile.Action.PROMOTE) {
+      // Judged again now that the journal has it: an advert or a changed role may have arrived meanwhile.
+      StorageReconcile.Step now = StorageReconcile.next(evidence(last.get(), lastIpElsewhere));
+      if (now.action() != StorageReconcile.Action.PROMOTE || !now.resource().equals(step.resource())) {
+        busy = false;
+        getContext().getLog().warn("storage: {} {} not done: judged again, {}", step.action(),
+            step.resource().orElse(""), now.reason());
+        getContext().getSelf().tell(Tick.INSTANCE);
+        return this;
+      }
+    }
+    stepInFlight = true;
     String res = step.resource().orElse("");
     getContext().pipeToSelf(CompletableFuture.runAsync(() -> {
       switch (step.action()) {
@@ -429,6 +497,7 @@ public final class StorageRoleActor extends AbstractBehavior<StorageRoleActor.Co
 
   private Behavior<Command> onStepDone(StepDone d) {
     busy = false;
+    stepInFlight = false;
     StorageReconcile.Step step = d.step();
     lastStepAt = Optional.of(clock.now());
     if (d.error() != null) {
@@ -457,7 +526,7 @@ public final class StorageRoleActor extends AbstractBehavior<StorageRoleActor.Co
   }
 
   private Behavior<Command> onManual(Manual m) {
-    if (last.isEmpty()) {
+    if (last.isEmpty() || master.isEmpty()) {
       m.replyTo().tell(new ManualMode.Outcome(false, manual, List.of("the storage state has not been read yet: "
           + (lastError.isEmpty() ? "try again in a second" : lastError))));
       return this;
@@ -474,7 +543,7 @@ public final class StorageRoleActor extends AbstractBehavior<StorageRoleActor.Co
     Manual m = p.request();
     lastIpElsewhere = p.ipElsewhere();
     StoragePort.Observed o = last.get();
-    ManualMode.Outcome out = ManualMode.apply(m.verb(), new ManualMode.Evidence(manual, master,
+    ManualMode.Outcome out = ManualMode.apply(m.verb(), new ManualMode.Evidence(manual, master.get(),
         o.resources().stream().map(StoragePort.Resource::name).toList(),
         o.resources().stream().map(StoragePort.Resource::primary).toList(),
         o.resources().stream().map(StoragePort.Resource::peerPrimary).toList(), o.ipLocal(), lastIpElsewhere,
@@ -491,10 +560,11 @@ public final class StorageRoleActor extends AbstractBehavior<StorageRoleActor.Co
   }
 
   private Status status() {
-    Optional<StorageReconcile.Role> desired = last.map(o -> StorageReconcile.desired(evidence(o, lastIpElsewhere)))
-        .orElse(Optional.empty());
+    Optional<StorageReconcile.Role> desired = master.isEmpty() ? Optional.empty()
+        : last.map(o -> StorageReconcile.desired(evidence(o, lastIpElsewhere))).orElse(Optional.empty());
+    String errors = String.join("; ", java.util.stream.Stream.of(lastReadError, lastError).filter(e -> !e.isEmpty()).toList());
     return new Status(self, port.describe(), desired, manual.map(Enum::name), last, observedAt, lastStep, lastStepAt,
-        blocked, lastError, peer());
+        blocked, errors, peer());
   }
 
   static StorageReconcile.Manual manualOf(String mode) {

@@ -120,7 +120,7 @@ class StorageRoleActorTest {
   void aMasterPromotesInOrderOnlyAfterTheFence() throws Exception {
     FakeStorage s = new FakeStorage("r0", "r1");
     Node n = node(s, null);
-    n.actor().tell(new StorageRoleActor.PoolRole(true));
+    n.actor().tell(new StorageRoleActor.PoolRole(true, java.util.Set.of(PEER)));
     await("held back, journaled", () -> types(n).contains("StorageBlocked"));
     Thread.sleep(1500);
     assertEquals(List.of(), s.calls, "nothing promoted while the peer is neither fenced nor demoted");
@@ -137,7 +137,7 @@ class StorageRoleActorTest {
     FakeStorage s = new FakeStorage("r0");
     s.targetBroken = true;
     Node n = node(s, null);
-    n.actor().tell(new StorageRoleActor.PoolRole(true));
+    n.actor().tell(new StorageRoleActor.PoolRole(true, java.util.Set.of(PEER)));
     n.actor().tell(new StorageRoleActor.PeerFenced(PEER));
     await("the target failed, journaled", () -> types(n).contains("StorageStepFailed"));
     Thread.sleep(1500);
@@ -158,7 +158,7 @@ class StorageRoleActorTest {
     s.target = true;
     s.ip = true;
     Node n = node(s, null);
-    n.actor().tell(new StorageRoleActor.PoolRole(false));
+    n.actor().tell(new StorageRoleActor.PoolRole(false, java.util.Set.of(PEER)));
     await("demoted", () -> !s.primary.get("r0"));
     assertEquals(List.of("remove ip", "stop target", "demote r1", "demote r0"), s.calls);
 
@@ -176,7 +176,7 @@ class StorageRoleActorTest {
     s.peerRole = "Primary";
     s.connection = "Connected";
     Node n = node(s, null);
-    n.actor().tell(new StorageRoleActor.PoolRole(true));
+    n.actor().tell(new StorageRoleActor.PoolRole(true, java.util.Set.of(PEER)));
     n.actor().tell(new StorageRoleActor.PeerFenced(PEER));
     await("held back", () -> types(n).contains("StorageBlocked"));
     Thread.sleep(1200);
@@ -190,7 +190,7 @@ class StorageRoleActorTest {
     s.target = true;
     s.ip = true;
     Node n = node(s, "hold");   // as journaled before a restart
-    n.actor().tell(new StorageRoleActor.PoolRole(false));
+    n.actor().tell(new StorageRoleActor.PoolRole(false, java.util.Set.of(PEER)));
     Thread.sleep(1500);
     assertEquals(List.of(), s.calls, "manual hold: a slave keeps its role");
 
@@ -217,7 +217,7 @@ class StorageRoleActorTest {
     s.ip = true;
     s.ipStuck = true;
     Node n = node(s, null);
-    n.actor().tell(new StorageRoleActor.PoolRole(false));
+    n.actor().tell(new StorageRoleActor.PoolRole(false, java.util.Set.of(PEER)));
     await("the removal failed, journaled", () -> types(n).contains("StorageStepFailed"));
     Thread.sleep(1500);
     assertEquals(List.of("remove ip"), s.calls, "target and DRBD left as they are while the IP is stuck");
@@ -233,7 +233,7 @@ class StorageRoleActorTest {
     FakeStorage s = new FakeStorage("r0");
     s.splitBrain = true;
     Node n = node(s, null);
-    n.actor().tell(new StorageRoleActor.PoolRole(true));
+    n.actor().tell(new StorageRoleActor.PoolRole(true, java.util.Set.of(PEER)));
     n.actor().tell(new StorageRoleActor.PeerFenced(PEER));
     await("recorded and held back", () -> types(n).contains("SplitBrain") && types(n).contains("StorageBlocked"));
     Thread.sleep(1200);
@@ -265,5 +265,28 @@ class StorageRoleActorTest {
     assertFalse(a.ok());
     assertTrue(a.lines().get(0).contains("demote it first"), a.lines().toString());
     assertFalse(s.calls.stream().anyMatch(c -> c.startsWith("resolve")));
+  }
+
+  @Test
+  void nothingIsDoneBeforeThePoolRoleIsKnown() throws Exception {
+    FakeStorage s = new FakeStorage("r0");   // a serving master whose node just restarted
+    s.primary.put("r0", true);
+    s.target = true;
+    s.ip = true;
+    node(s, null);
+    Thread.sleep(2500);
+    assertEquals(List.of(), s.calls, "not demoted while the pool role is unknown");
+  }
+
+  @Test
+  void aFencedHostThatRejoinsIsJudgedByItsAdvertsAgain() throws Exception {
+    FakeStorage s = new FakeStorage("r0");
+    Node n = node(s, null);
+    n.actor().tell(new StorageRoleActor.PeerFenced(PEER));
+    n.actor().tell(new StorageRoleActor.PeerBack(PEER));   // its node is back before this host wanted the role
+    n.actor().tell(new StorageRoleActor.PoolRole(true, java.util.Set.of(PEER)));
+    await("held back", () -> types(n).contains("StorageBlocked"));
+    Thread.sleep(1200);
+    assertEquals(List.of(), s.calls, "a rejoined peer is not gone");
   }
 }

@@ -88,24 +88,39 @@ public record DrbdStatus(String resource, DrbdRole.Role role, List<String> disks
     return new DrbdStatus(resource, role, disks, peers);
   }
 
-  /** DRBD 8.4's three answers for one resource; the peer is named {@code peer} (8.4 has exactly one). */
+  /**
+   * DRBD 8.4's three answers for one resource — one line per volume each; the peer is named {@code peer} (8.4 has
+   * exactly one). Several volumes: Primary if any volume is, the peer Primary if any, Secondary only if all; the
+   * connection is the first one that is not Connected.
+   */
   public static DrbdStatus parse84(String resource, String roleOutput, String cstateOutput, String dstateOutput) {
-    DrbdRole role = DrbdRole.parse(resource, roleOutput);
-    String cstate = oneWord(resource, "cstate", cstateOutput);
-    String dstate = oneWord(resource, "dstate", dstateOutput);
-    String[] d = dstate.split("/", -1);
-    if (d.length != 2 || d[0].isEmpty() || d[1].isEmpty()) {
-      throw unreadable(resource, "dstate", dstateOutput, "expected <local>/<peer>");
+    List<DrbdRole> roles = lines(resource, "role", roleOutput).stream().map(l -> DrbdRole.parse(resource, l)).toList();
+    List<String> cstates = lines(resource, "cstate", cstateOutput);
+    for (String c : cstates) if (c.contains(" ")) throw unreadable(resource, "cstate", cstateOutput, "expected one word per volume");
+    List<String> disks = new ArrayList<>();
+    List<String> peerDisks = new ArrayList<>();
+    for (String line : lines(resource, "dstate", dstateOutput)) {
+      String[] d = line.split("/", -1);
+      if (d.length != 2 || d[0].isEmpty() || d[1].isEmpty() || line.contains(" ")) {
+        throw unreadable(resource, "dstate", dstateOutput, "expected <local>/<peer> per volume");
+      }
+      disks.add(d[0]);
+      peerDisks.add(d[1]);
     }
-    List<Peer> peers = role.local() == DrbdRole.Role.UNCONFIGURED ? List.of()
-        : List.of(new Peer("peer", cstate, role.peer().orElse(DrbdRole.Role.UNKNOWN), List.of(d[1])));
-    return new DrbdStatus(resource, role.local(), List.of(d[0]), peers);
+    DrbdRole.Role local = roles.stream().anyMatch(r -> r.local() == DrbdRole.Role.PRIMARY) ? DrbdRole.Role.PRIMARY
+        : roles.get(0).local();
+    DrbdRole.Role peer = roles.stream().anyMatch(r -> r.peer().orElse(null) == DrbdRole.Role.PRIMARY) ? DrbdRole.Role.PRIMARY
+        : roles.stream().allMatch(r -> r.peer().orElse(null) == DrbdRole.Role.SECONDARY) ? DrbdRole.Role.SECONDARY
+        : DrbdRole.Role.UNKNOWN;
+    String cstate = cstates.stream().filter(c -> !c.equals("Connected")).findFirst().orElse("Connected");
+    List<Peer> peers = local == DrbdRole.Role.UNCONFIGURED ? List.of() : List.of(new Peer("peer", cstate, peer, peerDisks));
+    return new DrbdStatus(resource, local, disks, peers);
   }
 
-  private static String oneWord(String resource, String what, String output) {
-    String s = output == null ? "" : output.strip();
-    if (s.isEmpty() || s.contains("\n") || s.contains(" ")) throw unreadable(resource, what, output, "expected one word");
-    return s;
+  private static List<String> lines(String resource, String what, String output) {
+    List<String> l = (output == null ? "" : output).lines().map(String::strip).filter(s -> !s.isEmpty()).toList();
+    if (l.isEmpty()) throw unreadable(resource, what, output, "no output");
+    return l;
   }
 
   private static Optional<String> value(String[] tokens, String key) {

@@ -43,9 +43,11 @@ public final class FloatingIp {
 
   /** Someone else answers ARP for it (duplicate-address detection: arping -D exits 1 on a reply). */
   public boolean answersElsewhere() {
-    BoundedRun.Result r = commands.run(List.of("arping", "-D", "-q", "-c", "1", "-w", "1", "-I", device, address));
+    BoundedRun.Result r = commands.run(List.of("arping", "-D", "-c", "1", "-w", "1", "-I", device, address));
     if (r.exit() == 0) return false;
-    if (r.exit() == 1) return true;
+    // arping exits 1 on a reply, but also when it could send nothing (a link down): only a counted reply is one.
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("Received (\\d+) response").matcher(r.output());
+    if (r.exit() == 1 && m.find() && Integer.parseInt(m.group(1)) > 0) return true;
     throw new org.tandemha.actors.port.StoragePort.StorageError("arping -D " + address + " on " + device + ": "
         + r.describe());
   }

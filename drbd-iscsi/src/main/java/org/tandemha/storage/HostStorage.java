@@ -42,12 +42,18 @@ public final class HostStorage implements StoragePort {
       } catch (DrbdRole.Unreadable e) {
         throw new StorageError(e.getMessage());
       }
-      DrbdStatus.Peer p = s.peers().isEmpty() ? null : s.peers().get(0);
-      out.add(new Resource(r, word(s.role()), s.disks(), p == null ? "None" : p.connection(),
-          p == null ? "Unknown" : word(p.role()), p == null ? List.of() : p.disks(),
-          Files.exists(splitBrainDir.resolve(r))));
+      // Every peer counts (DRBD 9 may have several): connected only if all are, Primary if any is, Secondary
+      // only if all are; a StandAlone peer is a split brain until an operator resolves it.
+      String connection = s.peers().isEmpty() ? "None" : s.connected() ? "Connected"
+          : s.peers().stream().map(DrbdStatus.Peer::connection).filter(c -> !c.equals("Connected")).findFirst().orElse("Unknown");
+      String peerRole = s.peerPrimary() ? "Primary" : !s.peers().isEmpty()
+          && s.peers().stream().allMatch(p -> p.role() == DrbdRole.Role.SECONDARY) ? "Secondary" : "Unknown";
+      List<String> peerDisks = s.peers().stream().flatMap(p -> p.disks().stream()).toList();
+      out.add(new Resource(r, word(s.role()), s.disks(), connection, peerRole, peerDisks,
+          Files.exists(splitBrainDir.resolve(r)) || s.standAlone()));
     }
-    return new Observed(out, target.running(), ip.local());
+    boolean running = target.running();
+    return new Observed(out, running, running || target.present(), ip.local());
   }
 
   private static String word(DrbdRole.Role r) {

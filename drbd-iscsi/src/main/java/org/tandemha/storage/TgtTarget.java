@@ -65,11 +65,35 @@ public final class TgtTarget {
     return c;
   }
 
-  /** tgtd answers on its control port and every configured target exists. */
+  /** tgtd answers on its control port and every configured target exists with every configured LUN. */
   public boolean running() {
     if (commands.run(tgtadm("--op", "show", "--mode", "sys")).exit() != 0) return false;
     String shown = commands.ok(tgtadm("--lld", "iscsi", "--op", "show", "--mode", "target"));
-    return targets.stream().allMatch(t -> shown.contains(": " + t.iqn() + "\n") || shown.endsWith(": " + t.iqn()));
+    return targets.stream().allMatch(t -> lunsShown(shown, t.iqn()).containsAll(t.luns().stream().map(Lun::lun).toList()));
+  }
+
+  /** Anything of the target is here: tgtd answers, or the process this host started is alive (hung or not). */
+  public boolean present() {
+    return commands.run(tgtadm("--op", "show", "--mode", "sys")).exit() == 0 || pid().filter(TgtTarget::isTgtd).isPresent();
+  }
+
+  /**
+   * The LUN numbers {@code tgtadm --op show --mode target} lists for exactly this IQN ("Target 1: iqn…" matched
+   * whole, so {@code …:disk1} is never taken for {@code …:disk10}); empty when the target is not there.
+   */
+  static java.util.Set<Integer> lunsShown(String shown, String iqn) {
+    java.util.Set<Integer> luns = new java.util.HashSet<>();
+    boolean inTarget = false;
+    for (String line : shown.lines().toList()) {
+      java.util.regex.Matcher t = java.util.regex.Pattern.compile("^Target \\d+: (\\S+)\\s*$").matcher(line);
+      if (t.matches()) {
+        inTarget = t.group(1).equals(iqn);
+        continue;
+      }
+      java.util.regex.Matcher l = java.util.regex.Pattern.compile("^\\s+LUN: (\\d+)\\s*$").matcher(line);
+      if (inTarget && l.matches()) luns.add(Integer.parseInt(l.group(1)));
+    }
+    return luns;
   }
 
   /** Starts tgtd if it is not answering, then defines every target that is missing; idempotent. */
@@ -80,7 +104,13 @@ public final class TgtTarget {
     }
     String shown = commands.ok(tgtadm("--lld", "iscsi", "--op", "show", "--mode", "target"));
     for (Target t : targets) {
-      if (shown.contains(": " + t.iqn())) continue;
+      java.util.Set<Integer> have = lunsShown(shown, t.iqn());
+      if (have.containsAll(t.luns().stream().map(Lun::lun).toList())) continue;
+      if (!have.isEmpty() || shown.lines().anyMatch(l -> l.matches("^Target " + t.tid() + ": .*"))) {
+        // Half there (a LUN missing, or the tid taken): defined again from nothing.
+        commands.run(tgtadm("--lld", "iscsi", "--op", "delete", "--mode", "target", "--tid", String.valueOf(t.tid()),
+            "--force"));
+      }
       commands.ok(tgtadm("--lld", "iscsi", "--op", "new", "--mode", "target", "--tid", String.valueOf(t.tid()), "-T",
           t.iqn()));
       for (Lun l : t.luns()) {
@@ -128,10 +158,20 @@ public final class TgtTarget {
         Thread.sleep(20);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+        abandonStart();
         throw new StorageError("interrupted while starting tgtd");
       }
     }
-    throw new StorageError("tgtd did not answer on control port " + controlPort + " within 5 s");
+    abandonStart();
+    throw new StorageError("tgtd did not answer on control port " + controlPort + " within 5 s (killed)");
+  }
+
+  /** A tgtd that never answered is not left behind. */
+  private void abandonStart() {
+    if (direct != null) {
+      direct.destroyForcibly();
+      direct = null;
+    }
   }
 
   /** The graceful sequence, then SIGKILL when tgtd is still there after {@code stopWithin}; idempotent. */
@@ -149,7 +189,7 @@ public final class TgtTarget {
         commands.run(tgtadm("--op", "delete", "--mode", "system"));
       }
     }
-    if (pid.isEmpty()) return;
+    if (pid.isEmpty() || !isTgtd(pid.get())) return;   // a stale pid file may name another process by now
     long end = System.nanoTime() + stopWithin.toNanos();
     while (alive(pid.get()) && System.nanoTime() < end) sleep(20);
     if (alive(pid.get())) {
@@ -173,6 +213,12 @@ public final class TgtTarget {
     } catch (IOException | NumberFormatException e) {
       return Optional.empty();
     }
+  }
+
+  /** The process is alive and is a tgtd (checked before any signal: a pid from a file may have been reused). */
+  static boolean isTgtd(long pid) {
+    return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+        .flatMap(p -> p.info().command()).map(c -> c.endsWith("/tgtd") || c.equals("tgtd")).orElse(false);
   }
 
   private static boolean alive(long pid) {

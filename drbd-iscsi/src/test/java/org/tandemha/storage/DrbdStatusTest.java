@@ -81,7 +81,11 @@ class DrbdStatusTest {
         Arguments.of("split brain", "Primary/Unknown", "StandAlone", "UpToDate/DUnknown",
             Role.PRIMARY, "StandAlone", Role.UNKNOWN, false, false),
         Arguments.of("dual primary", "Secondary/Primary", "Connected", "UpToDate/UpToDate",
-            Role.SECONDARY, "Connected", Role.PRIMARY, true, true));
+            Role.SECONDARY, "Connected", Role.PRIMARY, true, true),
+        Arguments.of("two volumes, one line each", "Primary/Secondary\nPrimary/Secondary\n", "Connected\nConnected\n",
+            "UpToDate/UpToDate\nUpToDate/Outdated\n", Role.PRIMARY, "Connected", Role.SECONDARY, true, false),
+        Arguments.of("two volumes, one not connected", "Secondary/Secondary\nSecondary/Unknown", "Connected\nWFConnection",
+            "UpToDate/UpToDate\nUpToDate/DUnknown", Role.SECONDARY, "WFConnection", Role.UNKNOWN, false, false));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -87,15 +87,15 @@ class StorageFailoverTest {
           StorageLab.VIP, journal(eventsA), Clock.system(), io), "storage-a");
       ActorRef<StorageRoleActor.Command> b = testKit.spawn(StorageRoleActor.create(B, lab.storage("hostB"),
           StorageLab.VIP, journal(eventsB), Clock.system(), io), "storage-b");
-      a.tell(new StorageRoleActor.PoolRole(true));
-      b.tell(new StorageRoleActor.PoolRole(false));
+      a.tell(new StorageRoleActor.PoolRole(true, java.util.Set.of(B)));
+      b.tell(new StorageRoleActor.PoolRole(false, java.util.Set.of(A)));
       assertTrue(await(Duration.ofSeconds(30), lab::clientInquiry), "the client never reached the target on hostA; "
           + "A " + eventsA + " B " + eventsB);
 
       // hostA loses power: hostB hears nothing more of it, but nothing confirms it gone yet.
       testKit.stop(a);
       lab.powerOff("hostA");
-      b.tell(new StorageRoleActor.PoolRole(true));   // it was made pool master meanwhile
+      b.tell(new StorageRoleActor.PoolRole(true, java.util.Set.of(A)));   // it was made pool master meanwhile
       Thread.sleep(5000);
       assertFalse(lab.clientInquiry(), "nothing serves before the fence is confirmed");
       assertTrue(eventsB.stream().anyMatch(e -> e instanceof HaEvent.StorageBlocked), "hostB held back: " + eventsB);

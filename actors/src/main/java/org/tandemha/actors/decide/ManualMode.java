@@ -78,7 +78,8 @@ public final class ManualMode {
                   + "tandem storage become-secondary on the peer)", "Exiting..");
         }
         return new Outcome(true, Optional.of(StorageReconcile.Manual.PRIMARY),
-            List.of("becoming primary: every resource Primary, then the iSCSI target, then the floating IP"));
+            List.of("becoming primary: every resource Primary, then the iSCSI target, then the floating IP — once the "
+                + "peer is confirmed demoted or gone (tandem storage status shows what it waits for)"));
       }
       case BECOME_SECONDARY -> {
         if (e.manual().isEmpty()) return needsManual(e);

@@ -49,11 +49,18 @@ public final class StorageReconcile {
    * @param ipAnswersElsewhere the floating IP answers a probe while it is not local here
    */
   public record Evidence(boolean poolMaster, Optional<Manual> manual, Peer peer, List<Resource> resources,
-                         boolean targetRunning, boolean ipLocal, boolean ipAnswersElsewhere, boolean splitBrain) {
+                         boolean targetRunning, boolean targetPresent, boolean ipLocal, boolean ipAnswersElsewhere,
+                         boolean splitBrain) {
     public Evidence {
       Objects.requireNonNull(manual, "manual");
       Objects.requireNonNull(peer, "peer");
       resources = List.copyOf(resources);
+    }
+
+    /** The target is present exactly when it runs. */
+    public Evidence(boolean poolMaster, Optional<Manual> manual, Peer peer, List<Resource> resources,
+                    boolean targetRunning, boolean ipLocal, boolean ipAnswersElsewhere, boolean splitBrain) {
+      this(poolMaster, manual, peer, resources, targetRunning, targetRunning, ipLocal, ipAnswersElsewhere, splitBrain);
     }
   }
 
@@ -93,7 +100,9 @@ public final class StorageReconcile {
             + "(tandem storage split-brain resolve --survivor HOST)");
       }
       if (r.peerPrimary()) return blocked(want, r.name() + ": the peer reads Primary: never promoted beside it");
-      boolean confirmed = e.peer() == Peer.GONE || e.peer() == Peer.DEMOTED || r.peerConnected() && r.peerSecondary();
+      // DRBD showing the peer connected and Secondary confirms it, unless its node says it still holds something.
+      boolean confirmed = e.peer() == Peer.GONE || e.peer() == Peer.DEMOTED
+          || e.peer() != Peer.NOT_DEMOTED && r.peerConnected() && r.peerSecondary();
       if (!confirmed) {
         return blocked(want, r.name() + ": the peer is " + (e.peer() == Peer.NOT_DEMOTED
             ? "reachable and has not demoted" : "unreachable and not confirmed gone") + ": waiting for its demotion "
@@ -118,7 +127,7 @@ public final class StorageReconcile {
   private static Step demote(Evidence e, String why) {
     Optional<Role> want = Optional.of(Role.SECONDARY);
     if (e.ipLocal()) return new Step(Action.REMOVE_IP, Optional.empty(), want, why + ": removing the floating IP");
-    if (e.targetRunning()) return new Step(Action.STOP_TARGET, Optional.empty(), want, why + ": stopping the target");
+    if (e.targetPresent()) return new Step(Action.STOP_TARGET, Optional.empty(), want, why + ": stopping the target");
     for (int i = e.resources().size() - 1; i >= 0; i--) {
       Resource r = e.resources().get(i);
       if (r.primary()) return new Step(Action.DEMOTE, Optional.of(r.name()), want, why + ": " + r.name() + " to Secondary");

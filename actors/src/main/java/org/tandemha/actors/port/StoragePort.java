@@ -55,8 +55,16 @@ public interface StoragePort {
     public boolean peerPrimary() { return peerRole.equals("Primary"); }
   }
 
-  record Observed(List<Resource> resources, boolean targetRunning, boolean ipLocal) {
+  /**
+   * @param targetRunning the target answers with every configured target and LUN (serving)
+   * @param targetPresent any of it is there: a target process alive (answering or not) — what a demotion stops
+   */
+  record Observed(List<Resource> resources, boolean targetRunning, boolean targetPresent, boolean ipLocal) {
     public Observed { resources = List.copyOf(resources); }
+
+    public Observed(List<Resource> resources, boolean targetRunning, boolean ipLocal) {
+      this(resources, targetRunning, targetRunning, ipLocal);
+    }
   }
 
   /** A storage step failed, or its state could not be read. */

@@ -25,7 +25,7 @@ class StorageReconcileTest {
     Optional<Manual> manual = Optional.empty();
     Peer peer = Peer.GONE;
     List<Resource> res = List.of(sec("r0"), sec("r1"));
-    boolean target, ipLocal, ipElsewhere, splitBrain;
+    boolean target, targetPresent, ipLocal, ipElsewhere, splitBrain;
     Ev slave() { master = false; return this; }
     Ev manual(Manual m) { manual = Optional.of(m); return this; }
     Ev peer(Peer p) { peer = p; return this; }
@@ -34,8 +34,10 @@ class StorageReconcileTest {
     Ev ip() { ipLocal = true; return this; }
     Ev ipElsewhere() { ipElsewhere = true; return this; }
     Ev splitBrain() { splitBrain = true; return this; }
+    Ev hungTarget() { targetPresent = true; return this; }
     StorageReconcile.Evidence build() {
-      return new StorageReconcile.Evidence(master, manual, peer, res, target, ipLocal, ipElsewhere, splitBrain);
+      return new StorageReconcile.Evidence(master, manual, peer, res, target, target || targetPresent, ipLocal, ipElsewhere,
+          splitBrain);
     }
   }
 
@@ -54,7 +56,8 @@ class StorageReconcileTest {
         Arguments.of("peer unreachable, not fenced: blocked",          ev().peer(Peer.UNKNOWN), BLOCKED, null),
         Arguments.of("peer reachable, not demoted: blocked",           ev().peer(Peer.NOT_DEMOTED), BLOCKED, null),
         Arguments.of("peer demoted (its node says so): promote",       ev().peer(Peer.DEMOTED), PROMOTE, "r0"),
-        Arguments.of("DRBD connected, peer Secondary: promote",        ev().peer(Peer.NOT_DEMOTED).res(secConnected("r0")), PROMOTE, "r0"),
+        Arguments.of("DRBD connected, peer Secondary: promote",        ev().peer(Peer.UNKNOWN).res(secConnected("r0")), PROMOTE, "r0"),
+        Arguments.of("DRBD Secondary but its node says it holds: blocked", ev().peer(Peer.NOT_DEMOTED).res(secConnected("r0")), BLOCKED, null),
         Arguments.of("peer reads Primary: blocked even if fenced",     ev().res(secPeerPrimary("r0")), BLOCKED, null),
         Arguments.of("second resource's peer Primary: blocked there",  ev().res(pri("r0"), secPeerPrimary("r1")), BLOCKED, null),
         Arguments.of("split brain: no automatic promotion",            ev().splitBrain(), BLOCKED, null),
@@ -63,6 +66,7 @@ class StorageReconcileTest {
         // demote, in reverse
         Arguments.of("slave with the IP: remove it first",            ev().slave().res(pri("r0"), pri("r1")).target().ip(), REMOVE_IP, null),
         Arguments.of("then stop the target",                           ev().slave().res(pri("r0"), pri("r1")).target(), STOP_TARGET, null),
+        Arguments.of("a hung target (present, not serving) is stopped", ev().slave().res(pri("r0")).hungTarget(), STOP_TARGET, null),
         Arguments.of("then the last resource first",                   ev().slave().res(pri("r0"), pri("r1")), DEMOTE, "r1"),
         Arguments.of("then the first",                                 ev().slave().res(pri("r0"), sec("r1")), DEMOTE, "r0"),
         Arguments.of("slave, all secondary: nothing",                  ev().slave(), NOTHING, null),

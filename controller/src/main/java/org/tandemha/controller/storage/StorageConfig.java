@@ -25,7 +25,10 @@ import org.tandemha.storage.TgtTarget;
 public final class StorageConfig {
   private StorageConfig() {}
 
-  private static final String NAME = "[A-Za-z0-9_.+-]+";
+  /** A DRBD resource name; never one drbdadm could take for an option. */
+  private static final String NAME = "[A-Za-z0-9][A-Za-z0-9_.+-]*";
+  /** SCSI id/serial and IQN: no separators tgtadm's --params or argv could split on. */
+  private static final String TOKEN = "[A-Za-z0-9][A-Za-z0-9_.:+-]*";
 
   public static Optional<NodeGuardian.Replicated> read(Config all) {
     try {
@@ -58,7 +61,20 @@ public final class StorageConfig {
       for (Config tc : t.getConfigList("targets")) {
         List<TgtTarget.Lun> luns = new ArrayList<>();
         for (Config l : tc.getConfigList("luns")) {
+          for (String k : java.util.List.of("scsi-id", "scsi-sn")) {
+            if (!l.getString(k).matches(TOKEN)) {
+              throw new NodeConfig.Invalid("tandem.storage.target.targets." + k + ": \"" + l.getString(k)
+                  + "\" must be letters, digits and _.:+- (no commas or spaces)");
+            }
+          }
+          if (!l.getString("device").startsWith("/")) {
+            throw new NodeConfig.Invalid("tandem.storage.target.targets.luns.device must be an absolute path, got \""
+                + l.getString("device") + "\"");
+          }
           luns.add(new TgtTarget.Lun(l.getInt("lun"), l.getString("device"), l.getString("scsi-id"), l.getString("scsi-sn")));
+        }
+        if (!tc.getString("iqn").matches(TOKEN)) {
+          throw new NodeConfig.Invalid("tandem.storage.target.targets.iqn: \"" + tc.getString("iqn") + "\" is not an IQN");
         }
         if (luns.isEmpty()) throw new NodeConfig.Invalid("tandem.storage.target.targets: " + tc.getString("iqn") + " has no LUN");
         targets.add(new TgtTarget.Target(tc.getInt("tid"), tc.getString("iqn"), luns,

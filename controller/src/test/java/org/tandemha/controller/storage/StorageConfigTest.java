@@ -46,6 +46,8 @@ class StorageConfigTest {
     return Stream.of(
         Arguments.of("resources = \"iscsi1:iscsi1\"", "lists a resource twice"),
         Arguments.of("resources = \"iscsi1;reboot\"", "is not a DRBD resource name"),
+        Arguments.of("resources = \"--force\"", "is not a DRBD resource name"),
+        Arguments.of("target.targets = [ { tid = 1, iqn = \"iqn.x:a\", luns = [ { lun = 1, device = \"/dev/drbd0\", scsi-id = \"a,online=0\", scsi-sn = \"S\" } ] } ]", "no commas or spaces"),
         Arguments.of("drbd-version = 8", "must be auto, 9 or 8.4"),
         Arguments.of("floating-ip = \"10.77.0\"", "not an IPv4 address"),
         Arguments.of("mask = \"255.0.255.0\"", "not a contiguous netmask"),

@@ -67,12 +67,12 @@ public final class StorageTakeoverBench {
           ActorRef<StorageRoleActor.Command> b = system.systemActorOf(StorageRoleActor.create(B, lab.storage("hostB"),
               StorageLab.VIP, system.systemActorOf(journal(), "journal-b-" + run, akka.actor.typed.Props.empty()),
               Clock.system(), io), "storage-b-" + run, akka.actor.typed.Props.empty());
-          a.tell(new StorageRoleActor.PoolRole(true));
-          b.tell(new StorageRoleActor.PoolRole(false));
+          a.tell(new StorageRoleActor.PoolRole(true, java.util.Set.of(B)));
+          b.tell(new StorageRoleActor.PoolRole(false, java.util.Set.of(A)));
           if (!until(Duration.ofSeconds(30), lab::clientInquiry)) throw new IllegalStateException("run " + run + ": hostA never served");
           stop(system, a);
           lab.powerOff("hostA");
-          b.tell(new StorageRoleActor.PoolRole(true));
+          b.tell(new StorageRoleActor.PoolRole(true, java.util.Set.of(A)));
           Thread.sleep(2000);
           long t0 = System.nanoTime();
           b.tell(new StorageRoleActor.PeerFenced(A));
