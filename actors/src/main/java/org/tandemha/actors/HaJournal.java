@@ -65,6 +65,23 @@ public final class HaJournal
 
   public static Behavior<Command> create(HostId self) { return new HaJournal(self); }
 
+  /**
+   * A stand-in for benches and tests of one actor: every record acknowledged at once and added to {@code into},
+   * the standing that of a fresh node with {@code storageManual} (null: automatic). Never used by a node.
+   */
+  public static Behavior<Command> standIn(java.util.List<HaEvent> into, String storageManual) {
+    return akka.actor.typed.javadsl.Behaviors.receive(Command.class)
+        .onMessage(Record.class, r -> {
+          into.add(r.event());
+          r.replyTo().tell(Done.getInstance());
+          return akka.actor.typed.javadsl.Behaviors.same();
+        })
+        .onMessage(GetStanding.class, g -> {
+          g.replyTo().tell(new Standing(true, false, null, false, storageManual));
+          return akka.actor.typed.javadsl.Behaviors.same();
+        }).build();
+  }
+
   private HaJournal(HostId self) {
     super(PersistenceId.of("Ha", self.uuid()),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));

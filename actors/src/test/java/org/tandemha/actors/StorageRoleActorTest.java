@@ -92,16 +92,7 @@ class StorageRoleActorTest {
 
   static Node node(FakeStorage storage, String manual) {
     List<HaEvent> events = new CopyOnWriteArrayList<>();
-    ActorRef<HaJournal.Command> journal = testKit.spawn(Behaviors.receive(HaJournal.Command.class)
-        .onMessage(HaJournal.Record.class, r -> {
-          events.add(r.event());
-          r.replyTo().tell(akka.Done.getInstance());
-          return Behaviors.same();
-        })
-        .onMessage(HaJournal.GetStanding.class, g -> {
-          g.replyTo().tell(new HaJournal.Standing(true, false, null, false, manual));
-          return Behaviors.same();
-        }).build());
+    ActorRef<HaJournal.Command> journal = testKit.spawn(HaJournal.standIn(events, manual));
     return new Node(testKit.spawn(StorageRoleActor.create(SELF, storage, "10.77.0.100", journal, Clock.system(), io,
         shown::add)), events);
   }

@@ -48,16 +48,7 @@ class StorageFailoverTest {
   Path tmp;
 
   static ActorRef<HaJournal.Command> journal(List<HaEvent> events) {
-    return testKit.spawn(Behaviors.receive(HaJournal.Command.class)
-        .onMessage(HaJournal.Record.class, r -> {
-          events.add(r.event());
-          r.replyTo().tell(akka.Done.getInstance());
-          return Behaviors.same();
-        })
-        .onMessage(HaJournal.GetStanding.class, g -> {
-          g.replyTo().tell(new HaJournal.Standing(true, false, null, false, null));
-          return Behaviors.same();
-        }).build());
+    return testKit.spawn(HaJournal.standIn(events, null));
   }
 
   static boolean await(Duration within, java.util.function.BooleanSupplier ok) throws InterruptedException {

@@ -70,15 +70,7 @@ class StorageCommandTest {
 
   @Test
   void statusAndManualModeThroughTheSocket() throws Exception {
-    ActorRef<HaJournal.Command> journal = testKit.spawn(Behaviors.receive(HaJournal.Command.class)
-        .onMessage(HaJournal.Record.class, r -> {
-          r.replyTo().tell(akka.Done.getInstance());
-          return Behaviors.same();
-        })
-        .onMessage(HaJournal.GetStanding.class, g -> {
-          g.replyTo().tell(new HaJournal.Standing(true, false, null, false, null));
-          return Behaviors.same();
-        }).build());
+    ActorRef<HaJournal.Command> journal = testKit.spawn(HaJournal.standIn(new java.util.concurrent.CopyOnWriteArrayList<>(), null));
     ActorRef<StorageRoleActor.Command> storage = testKit.spawn(StorageRoleActor.create(SELF, new Secondary(),
         "10.77.0.100", journal, Clock.system(), Executors.newCachedThreadPool()));
     storage.tell(new StorageRoleActor.PoolRole(false));

@@ -34,15 +34,7 @@ public final class StorageTakeoverBench {
 
   /** The bench measures storage, not the journal: an acknowledging stand-in (journal_append measures that). */
   static Behavior<HaJournal.Command> journal() {
-    return Behaviors.receive(HaJournal.Command.class)
-        .onMessage(HaJournal.Record.class, r -> {
-          r.replyTo().tell(akka.Done.getInstance());
-          return Behaviors.same();
-        })
-        .onMessage(HaJournal.GetStanding.class, g -> {
-          g.replyTo().tell(new HaJournal.Standing(true, false, null, false, null));
-          return Behaviors.same();
-        }).build();
+    return HaJournal.standIn(new java.util.concurrent.CopyOnWriteArrayList<>(), null);
   }
 
   public static void main(String[] args) throws Exception {
