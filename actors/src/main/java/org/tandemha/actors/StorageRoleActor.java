@@ -79,6 +79,7 @@ public final class StorageRoleActor extends AbstractBehavior<StorageRoleActor.Co
   private record ManualProbed(Manual request, boolean ipElsewhere) implements Command {}
   private record Resolved(List<String> resources, boolean survivor, String source, Throwable error,
                           ActorRef<Answer> replyTo) implements Command {}
+  private record ResolveJournaled(List<String> resources, ResolveSplitBrain request) implements Command {}
   /** A probe started while promoting, so the floating IP need not wait a second for it at the end. */
   private record EarlyProbed(boolean ipElsewhere, Instant at, Throwable error) implements Command {}
   private record StepJournaled(StorageReconcile.Step step) implements Command {}
@@ -259,6 +260,7 @@ public final class StorageRoleActor extends AbstractBehavior<StorageRoleActor.Co
           return this;
         })
         .onMessage(ResolveSplitBrain.class, this::resolve)
+        .onMessage(ResolveJournaled.class, this::runResolve)
         .onMessage(Resolved.class, this::onResolved)
         .onMessage(GetStatus.class, g -> {
           g.replyTo().tell(status());
@@ -408,8 +410,19 @@ public final class StorageRoleActor extends AbstractBehavior<StorageRoleActor.Co
       }
     }
     List<String> names = split.stream().map(StoragePort.Resource::name).toList();
-    getContext().getLog().warn("storage: resolving the split brain of {} as the {} ({})", names,
-        r.survivor() ? "survivor" : "victim: its changes since the split are discarded", r.source());
+    String what = r.survivor() ? "survivor: keeps its data, reconnects"
+        : "victim: discards its changes since the split (connect --discard-my-data)";
+    getContext().getLog().warn("storage: resolving the split brain of {} as the {} ({})", names, what, r.source());
+    // Journaled before DRBD is touched: a victim's discarded data is a decision an operator must find later.
+    recorder.record(new HaEvent.StorageStep(self, "RESOLVE_SPLIT_BRAIN", String.join(":", names), what + " ("
+        + r.source() + ")", clock.now()), new ResolveJournaled(names, r),
+        e -> new Resolved(names, r.survivor(), r.source(), e, r.replyTo()));
+    return this;
+  }
+
+  private Behavior<Command> runResolve(ResolveJournaled j) {
+    ResolveSplitBrain r = j.request();
+    List<String> names = j.resources();
     getContext().pipeToSelf(CompletableFuture.runAsync(() -> names.forEach(n -> port.resolveSplitBrain(n, r.survivor())),
         blockingIo), (ok, e) -> new Resolved(names, r.survivor(), r.source(), e, r.replyTo()));
     return this;

@@ -237,6 +237,8 @@ class StorageRoleActorTest {
     assertTrue(a.ok(), a.lines().toString());
     await("promoted once resolved", () -> s.ip);
     assertEquals("resolve r0 as survivor", s.calls.get(0));
+    assertTrue(n.events().stream().anyMatch(e -> e instanceof HaEvent.StorageStep st
+        && st.action().equals("RESOLVE_SPLIT_BRAIN")), "journaled before DRBD was touched: " + types(n));
     assertTrue(n.events().stream().anyMatch(e -> e instanceof HaEvent.SplitBrain b && !b.detected()), types(n).toString());
     n.actor().tell(new StorageRoleActor.ResolveSplitBrain(false, "test", answer.ref()));
     assertFalse(answer.receiveMessage(Duration.ofSeconds(5)).ok(), "nothing left to resolve");
