@@ -138,15 +138,10 @@ public final class TgtTarget {
       pb.environment().putAll(commands.env());
       direct = pb.start();
       Files.createDirectories(pidFile.getParent());
-      Files.writeString(pidFile, String.valueOf(tgtdPid(direct)));
+      Files.writeString(pidFile, String.valueOf(direct.pid()));   // ip netns exec execs tgtd in place: same pid
     } catch (IOException e) {
       throw new StorageError("cannot start tgtd: " + e.getMessage());
     }
-  }
-
-  /** With a prefix (ip netns exec …) the process started is the prefix; tgtd is its only child after exec. */
-  private static long tgtdPid(Process p) {
-    return p.pid();   // ip netns exec execs tgtd in place: same pid
   }
 
   private void awaitControl() {
