@@ -123,7 +123,7 @@ public final class AdminActor extends AbstractBehavior<AdminActor.Command> {
           + "\" is not a host UUID")));
       return this;
     }
-    boolean survivor = new HostId(r.survivor().toLowerCase(java.util.Locale.ROOT)).equals(self);
+    HostId survivor = new HostId(r.survivor().toLowerCase(java.util.Locale.ROOT));
     getContext().ask(StorageRoleActor.Answer.class, storage.get(), java.time.Duration.ofSeconds(60),
         ref -> new StorageRoleActor.ResolveSplitBrain(survivor, "tandem storage split-brain resolve --survivor "
             + r.survivor(), ref),

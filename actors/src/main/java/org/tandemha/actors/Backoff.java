@@ -7,20 +7,31 @@ import java.util.Map;
 import org.tandemha.actors.decide.HostChoice;
 
 /**
- * Per key (a VM, a vApp), the rounds of starts that failed everywhere and when the next may begin: waits double
- * from 10 s to 5 min ({@link HostChoice#backoff}). Actor state: used by one actor only.
+ * Per key (a VM, a vApp, a storage step), the rounds that failed in a row and when the next may begin: for starts
+ * waits double from 10 s to 5 min ({@link HostChoice#backoff}); storage steps have their own, shorter, waits. Actor state: used by one actor only.
  */
 final class Backoff<K> {
   /** The round just given up and how long until the next. */
   record Wait(int round, Duration delay) {}
 
+  private final java.util.function.IntFunction<Duration> waits;
   private final Map<K, Integer> rounds = new HashMap<>();
+
+  /** VM and vApp starts: {@link HostChoice#backoff}. */
+  Backoff() {
+    this(HostChoice::backoff);
+  }
+
+  /** @param waits the wait after the n-th failed round in a row (n ≥ 1) */
+  Backoff(java.util.function.IntFunction<Duration> waits) {
+    this.waits = waits;
+  }
   private final Map<K, Instant> notBefore = new HashMap<>();
 
   /** Another round failed: the key waits, longer each time. */
   Wait failed(K key, Instant now) {
     int n = rounds.merge(key, 1, Integer::sum);
-    Duration wait = HostChoice.backoff(n);
+    Duration wait = waits.apply(n);
     notBefore.put(key, now.plus(wait));
     return new Wait(n, wait);
   }

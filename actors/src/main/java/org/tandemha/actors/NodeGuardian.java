@@ -84,7 +84,10 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
     }
   }
 
-  public record Replicated(org.tandemha.actors.port.StoragePort port, String floatingIp) {}
+  /** @param peers the hosts replicating this storage; empty = every other pool host */
+  public record Replicated(org.tandemha.actors.port.StoragePort port, String floatingIp, Set<HostId> peers) {
+    public Replicated { peers = Set.copyOf(peers); }
+  }
 
   public static final String AUTOPROMOTE_KEY = "autopromote_uuid";
   /** Pool other-config switch for fencing and takeover, cluster-wide: "false" disarms, absent or "true" arms. */
@@ -163,7 +166,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
         journal, ports.domains(), ports.clock(), blockingIo,
         ctx.messageAdapter(Boolean.class, QuorumStanding::new))), "isolation");
     this.storageRole = ports.replicated().map(r -> ctx.spawn(supervised(StorageRoleActor.create(self, r.port(),
-        r.floatingIp(), journal, ports.clock(), blockingIo, mode -> showManualMode(ports.xapi(), self, mode))),
+        r.floatingIp(), r.peers(), journal, ports.clock(), blockingIo, mode -> showManualMode(ports.xapi(), self, mode))),
         "storage"));
     ctx.spawn(supervised(AdminActor.create(self, fence, storageRole)), "admin");
     StorageRole handOver = storageRole.<StorageRole>map(a -> new StorageRoleHandOver(a, ctx.getSystem(),

@@ -57,7 +57,8 @@ public final class StorageRoleActor extends AbstractBehavior<StorageRoleActor.Co
   public record Manual(ManualMode.Verb verb, String source, ActorRef<ManualMode.Outcome> replyTo) implements Command {}
   public record GetStatus(ActorRef<Status> replyTo) implements Command {}
   /** {@code tandem storage split-brain resolve --survivor HOST}, run on each of the two hosts. */
-  public record ResolveSplitBrain(boolean survivor, String source, ActorRef<Answer> replyTo) implements Command {}
+  /** @param survivor the host whose data is kept: this one, or one of its storage peers */
+  public record ResolveSplitBrain(HostId survivor, String source, ActorRef<Answer> replyTo) implements Command {}
   public record Answer(boolean ok, List<String> lines) {}
   /** From a peer's node: whether that host holds any storage role (a resource Primary, the target, the IP). */
   public record Advert(HostId host, boolean holdsRole) implements Command, CborSerializable {}
@@ -96,20 +97,23 @@ public final class StorageRoleActor extends AbstractBehavior<StorageRoleActor.Co
 
   public static Behavior<Command> create(HostId self, StoragePort port, String floatingIp,
                                          ActorRef<HaJournal.Command> journal, Clock clock, Executor blockingIo) {
-    return create(self, port, floatingIp, journal, clock, blockingIo, mode -> { });
+    return create(self, port, floatingIp, Set.of(), journal, clock, blockingIo, mode -> { });
   }
 
   /**
    * @param publishManual shows a journaled manual-mode change where operators look (the pool's other-config
    *                      {@code MANUAL_MODE}, as iSCSI-HA did): {@code enable}, {@code primary}, {@code secondary},
    *                      or {@code automatic}; run on the blocking pool, a failure only logged
+   * @param peers         the hosts replicating this storage ({@code tandem.storage.peers}); empty = every other pool
+   *                      host (iSCSI-HA's two-host pools). A host that advertises a storage role counts either way.
    */
-  public static Behavior<Command> create(HostId self, StoragePort port, String floatingIp,
+  public static Behavior<Command> create(HostId self, StoragePort port, String floatingIp, Set<HostId> peers,
                                          ActorRef<HaJournal.Command> journal, Clock clock, Executor blockingIo,
                                          java.util.function.Consumer<String> publishManual) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay(Tick.INSTANCE, PERIOD);
-      return new StorageRoleActor(ctx, self, port, floatingIp, journal, clock, blockingIo, publishManual);
+      return new StorageRoleActor(ctx, self, port, floatingIp, Set.copyOf(peers), journal, clock, blockingIo,
+          publishManual);
     }));
   }
 
@@ -119,7 +123,7 @@ public final class StorageRoleActor extends AbstractBehavior<StorageRoleActor.Co
   private final Clock clock;
   private final Executor blockingIo;
   private final Recorder<Command> recorder;
-  private final Backoff<StorageReconcile.Action> backoff = new Backoff<>();
+  private final Backoff<StorageReconcile.Action> backoff = new Backoff<>(StorageRoleActor::stepBackoff);
   private final Set<HostId> fenced = new HashSet<>();
   private final Set<String> splitBrains = new HashSet<>();
   private final Map<HostId, Instant> heard = new HashMap<>();
@@ -150,11 +154,15 @@ public final class StorageRoleActor extends AbstractBehavior<StorageRoleActor.Co
   private String lastError = "";
 
   private final java.util.function.Consumer<String> publishManual;
+  private final Set<HostId> configuredPeers;
+  /** A takeover is answered "failed" only after this many tries of the same step (each backed off). */
+  static final int TAKEOVER_TRIES = 3;
 
   private StorageRoleActor(ActorContext<Command> ctx, HostId self, StoragePort port, String floatingIp,
-                           ActorRef<HaJournal.Command> journal, Clock clock, Executor blockingIo,
-                           java.util.function.Consumer<String> publishManual) {
+                           Set<HostId> configuredPeers, ActorRef<HaJournal.Command> journal, Clock clock,
+                           Executor blockingIo, java.util.function.Consumer<String> publishManual) {
     super(ctx);
+    this.configuredPeers = configuredPeers;
     this.publishManual = publishManual;
     this.self = self;
     this.port = port;
@@ -195,7 +203,8 @@ public final class StorageRoleActor extends AbstractBehavior<StorageRoleActor.Co
         .onMessage(PoolRole.class, r -> {
           if (master.isEmpty() || master.get() != r.master()) getContext().getSelf().tell(Tick.INSTANCE);
           master = Optional.of(r.master());
-          storagePeers.addAll(r.others());
+          r.others().stream().filter(h -> configuredPeers.isEmpty() || configuredPeers.contains(h))
+              .forEach(storagePeers::add);
           return this;
         })
         .onMessage(PeerBack.class, b -> {
@@ -400,7 +409,7 @@ public final class StorageRoleActor extends AbstractBehavior<StorageRoleActor.Co
       r.replyTo().tell(new Answer(false, List.of("no split brain is recorded on this host: nothing to resolve")));
       return this;
     }
-    if (!r.survivor()) {
+    if (!r.survivor().equals(self)) {
       for (StoragePort.Resource res : split) {
         if (res.primary()) {
           r.replyTo().tell(new Answer(false, List.of(res.name() + " is Primary here, and this host is the victim: "
@@ -409,22 +418,30 @@ public final class StorageRoleActor extends AbstractBehavior<StorageRoleActor.Co
         }
       }
     }
+    boolean survivor = r.survivor().equals(self);
+    if (!survivor && !storagePeers.contains(r.survivor())) {
+      r.replyTo().tell(new Answer(false, List.of("--survivor " + r.survivor() + " is neither this host (" + self
+          + ") nor one of its storage peers " + storagePeers.stream().map(HostId::toString).sorted().toList()
+          + ": nothing resolved")));
+      return this;
+    }
     List<String> names = split.stream().map(StoragePort.Resource::name).toList();
-    String what = r.survivor() ? "survivor: keeps its data, reconnects"
+    String what = survivor ? "survivor: keeps its data, reconnects"
         : "victim: discards its changes since the split (connect --discard-my-data)";
     getContext().getLog().warn("storage: resolving the split brain of {} as the {} ({})", names, what, r.source());
     // Journaled before DRBD is touched: a victim's discarded data is a decision an operator must find later.
     recorder.record(new HaEvent.StorageStep(self, "RESOLVE_SPLIT_BRAIN", String.join(":", names), what + " ("
         + r.source() + ")", clock.now()), new ResolveJournaled(names, r),
-        e -> new Resolved(names, r.survivor(), r.source(), e, r.replyTo()));
+        e -> new Resolved(names, survivor, r.source(), e, r.replyTo()));
     return this;
   }
 
   private Behavior<Command> runResolve(ResolveJournaled j) {
     ResolveSplitBrain r = j.request();
     List<String> names = j.resources();
-    getContext().pipeToSelf(CompletableFuture.runAsync(() -> names.forEach(n -> port.resolveSplitBrain(n, r.survivor())),
-        blockingIo), (ok, e) -> new Resolved(names, r.survivor(), r.source(), e, r.replyTo()));
+    boolean survivor = r.survivor().equals(self);
+    getContext().pipeToSelf(CompletableFuture.runAsync(() -> names.forEach(n -> port.resolveSplitBrain(n, survivor)),
+        blockingIo), (ok, e) -> new Resolved(names, survivor, r.source(), e, r.replyTo()));
     return this;
   }
 
@@ -523,7 +540,9 @@ public final class StorageRoleActor extends AbstractBehavior<StorageRoleActor.Co
           step.resource().orElse(""), w.round(), w.delay().toSeconds(), why);
       recorder.record(new HaEvent.StorageStepFailed(self, step.action().name(), step.resource().orElse(""), why,
           clock.now()), Noted.INSTANCE, e -> Noted.INSTANCE);
-      answerTakeovers(false, lastError);
+      // A takeover waits out a few backed-off tries (a tool's passing hiccup); then it is told, and the reconcile
+      // keeps retrying on its own.
+      if (w.round() >= TAKEOVER_TRIES) answerTakeovers(false, lastError + " (" + w.round() + " tries)");
       return this;
     }
     backoff.forget(step.action());
@@ -578,6 +597,11 @@ public final class StorageRoleActor extends AbstractBehavior<StorageRoleActor.Co
     String errors = String.join("; ", java.util.stream.Stream.of(lastReadError, lastError).filter(e -> !e.isEmpty()).toList());
     return new Status(self, port.describe(), desired, manual.map(Enum::name), last, observedAt, lastStep, lastStepAt,
         blocked, errors, peer());
+  }
+
+  /** A storage step is retried sooner than a VM start: 1 s, doubling, at most 30 s. */
+  static Duration stepBackoff(int failures) {
+    return Duration.ofSeconds(Math.min(30, 1L << Math.min(failures - 1, 5)));
   }
 
   static StorageReconcile.Manual manualOf(String mode) {

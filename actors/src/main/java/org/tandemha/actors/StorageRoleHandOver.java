@@ -29,6 +29,20 @@ final class StorageRoleHandOver implements StorageRole {
 
   @Override public String describe() { return describe; }
 
+  /** The storage role actor's last reading (it reads every second): resource → replication link Connected. */
+  @Override public java.util.Map<String, Boolean> replicationLinks(HostId peer) {
+    try {
+      StorageRoleActor.Status s = AskPattern.<StorageRoleActor.Command, StorageRoleActor.Status>ask(actor,
+          StorageRoleActor.GetStatus::new, Duration.ofSeconds(2), system.scheduler())
+          .toCompletableFuture().get(3, TimeUnit.SECONDS);
+      java.util.Map<String, Boolean> links = new java.util.TreeMap<>();
+      s.observed().ifPresent(o -> o.resources().forEach(r -> links.put(r.name(), r.peerConnected())));
+      return links;
+    } catch (Exception e) {
+      return java.util.Map.of();   // unknown: the other channels and the fence decide
+    }
+  }
+
   @Override public void takeOverFrom(HostId fenced) {
     StorageRoleActor.TakeOverResult r;
     try {

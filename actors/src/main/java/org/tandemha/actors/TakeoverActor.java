@@ -53,8 +53,8 @@ public final class TakeoverActor extends AbstractBehavior<TakeoverActor.Command>
 
   private record QuorumKnown(QuorumVerdict verdict) implements Command {}
   private record PeerWatchdogKnown(QuorumVerdict verdict, Optional<Duration> timeout) implements Command {}
-  private record ChannelsKnown(QuorumVerdict verdict, boolean xapi, boolean icmp, Optional<Duration> peerWatchdog)
-      implements Command {}
+  private record ChannelsKnown(QuorumVerdict verdict, boolean xapi, boolean icmp, Map<String, Boolean> drbd,
+                               Optional<Duration> peerWatchdog) implements Command {}
   private record WatchdogAwaited(Duration timeout, Instant deadline) implements Command {}
   private record WatchdogDeadline(Duration timeout) implements Command {}
   /** What the deadline check saw: the peer's channels, this side's quorum now, and when the peer was last heard of. */
@@ -258,12 +258,13 @@ public final class TakeoverActor extends AbstractBehavior<TakeoverActor.Command>
     return this;
   }
 
-  /** Look once more at the peer's XAPI and ping: the gate needs every channel. */
+  /** Look once more at the peer's XAPI, ping and DRBD links: the gate needs every channel. */
   private Behavior<Command> onPeerWatchdog(PeerWatchdogKnown w) {
     getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> {
       boolean xapiAnswers = ports.xapi().probe(peerAddress);
       boolean pingAnswers = ports.net().answers(peerAddress, PING_TIMEOUT);
-      return new ChannelsKnown(w.verdict(), xapiAnswers, pingAnswers, w.timeout());
+      return new ChannelsKnown(w.verdict(), xapiAnswers, pingAnswers, ports.storage().replicationLinks(lost),
+          w.timeout());
     }, blockingIo), (c, error) -> error == null ? c : new Abort("cannot check the peer's channels: " + cause(error)));
     return this;
   }
@@ -273,10 +274,11 @@ public final class TakeoverActor extends AbstractBehavior<TakeoverActor.Command>
         kind == Lost.MASTER ? FencingGate.Role.WINNER_SLAVE : FencingGate.Role.MASTER,
         true, fencing.enabled(), fencing.quorumRequired(), fencing.minHosts(), poolHosts, c.verdict(), witnesses > 0,
         method(), c.peerWatchdog().isPresent(),
-        new FencingGate.Channels(false, c.xapi(), c.icmp(), Map.of()), true, false, fenceDelay));
-    getContext().getLog().info("takeover of {}: fencing gate {}: {} (quorum {}/{} {}, xapi {}, ping {})", lost,
+        new FencingGate.Channels(false, c.xapi(), c.icmp(), c.drbd()), true, false, fenceDelay));
+    getContext().getLog().info("takeover of {}: fencing gate {}: {} (quorum {}/{} {}, xapi {}, ping {}, drbd {})", lost,
         d.action(), d.reason(), c.verdict().votes(), c.verdict().needed(), c.verdict().sources(),
-        c.xapi() ? "answers" : "silent", c.icmp() ? "answers" : "silent");
+        c.xapi() ? "answers" : "silent", c.icmp() ? "answers" : "silent",
+        c.drbd().isEmpty() ? "none" : c.drbd().toString());
     switch (d.action()) {
       case FENCE_NOW:
         return method() == FencingGate.Method.POOL ? awaitWatchdog(c.peerWatchdog().orElseThrow()) : fence();
@@ -345,7 +347,8 @@ public final class TakeoverActor extends AbstractBehavior<TakeoverActor.Command>
         ask(peers.watchdog(), r -> new WatchdogActor.GetPeer(lost, r), Duration.ofSeconds(5), scheduler)
         .toCompletableFuture();
     var probes = CompletableFuture.supplyAsync(() -> ports.xapi().probe(peerAddress)
-        || ports.net().answers(peerAddress, PING_TIMEOUT), blockingIo);
+        || ports.net().answers(peerAddress, PING_TIMEOUT)
+        || ports.storage().replicationLinks(lost).containsValue(true), blockingIo);
     getContext().pipeToSelf(CompletableFuture.allOf(quorum, heard, probes).thenApply(v ->
             new AfterDeadline(w.timeout(), probes.join(), quorum.join(), heard.join().heardAt())),
         (a, error) -> error == null ? a : new Abort("cannot check " + lost + " at its watchdog deadline: " + cause(error)));
@@ -365,7 +368,7 @@ public final class TakeoverActor extends AbstractBehavior<TakeoverActor.Command>
         Optional.of(a.timeout()), startedAt, clock.now()));
     if (!gone.gone()) return abort(new Abort("after the watchdog deadline " + lost + " is not gone: " + gone.reason()));
     String evidence = gone.reason() + "; quorate " + a.verdict().votes() + "/" + a.verdict().needed() + " "
-        + a.verdict().sources() + "; XAPI and ping silent; no advert of it since " + startedAt;
+        + a.verdict().sources() + "; XAPI, ping and DRBD silent; no advert of it since " + startedAt;
     recorder.record(new HaEvent.PeerGoneByWatchdog(lost, startedAt.plus(a.timeout()).plus(PeerGone.MARGIN), evidence,
         clock.now()), new GoneRecorded(new PeerGone.Verdict(true, evidence)),
         e -> new Abort("watchdog confirmation not journaled: " + e));

@@ -91,10 +91,14 @@ class StorageRoleActorTest {
   static final List<String> shown = new CopyOnWriteArrayList<>();
 
   static Node node(FakeStorage storage, String manual) {
+    return node(storage, manual, java.util.Set.of());
+  }
+
+  static Node node(FakeStorage storage, String manual, java.util.Set<HostId> peers) {
     List<HaEvent> events = new CopyOnWriteArrayList<>();
     ActorRef<HaJournal.Command> journal = testKit.spawn(HaJournal.standIn(events, manual));
-    return new Node(testKit.spawn(StorageRoleActor.create(SELF, storage, "10.77.0.100", journal, Clock.system(), io,
-        shown::add)), events);
+    return new Node(testKit.spawn(StorageRoleActor.create(SELF, storage, "10.77.0.100", peers, journal,
+        Clock.system(), io, shown::add)), events);
   }
 
   static List<String> types(Node n) { return n.events().stream().map(e -> e.getClass().getSimpleName()).toList(); }
@@ -131,14 +135,85 @@ class StorageRoleActorTest {
     n.actor().tell(new StorageRoleActor.PoolRole(true, java.util.Set.of(PEER)));
     n.actor().tell(new StorageRoleActor.PeerFenced(PEER));
     await("the target failed, journaled", () -> types(n).contains("StorageStepFailed"));
-    Thread.sleep(1500);
+    Thread.sleep(2500);
     assertFalse(s.ip, "no IP without the target");
-    assertEquals(List.of("promote r0", "start target"), s.calls, "retried only after the backoff");
+    assertEquals("promote r0", s.calls.get(0));
+    assertTrue(s.calls.subList(1, s.calls.size()).stream().allMatch("start target"::equals), s.calls.toString());
+    assertTrue(s.calls.size() >= 3 && s.calls.size() <= 4, "retried after 1 s, then 2 s: " + s.calls);
     TestProbe<StorageRoleActor.Status> status = testKit.createTestProbe();
     n.actor().tell(new StorageRoleActor.GetStatus(status.ref()));
     StorageRoleActor.Status st = status.receiveMessage();
     assertTrue(st.lastError().contains("cannot bind"), st.toString());
     assertTrue(st.lastStep().contains("START_TARGET") && st.lastStep().contains("FAILED"), st.toString());
+  }
+
+  @Test
+  void aTakeoverRidesOutAPassingFailureAndIsToldOfALastingOne() throws Exception {
+    FakeStorage s = new FakeStorage("r0");
+    s.targetBroken = true;
+    Node n = node(s, null);
+    n.actor().tell(new StorageRoleActor.PoolRole(false, java.util.Set.of(PEER)));
+    TestProbe<StorageRoleActor.TakeOverResult> done = testKit.createTestProbe();
+    n.actor().tell(new StorageRoleActor.TakeOver(PEER, done.ref()));
+    await("the target failed once", () -> types(n).contains("StorageStepFailed"));
+    s.targetBroken = false;   // a passing hiccup: the retry after 1 s starts it
+    StorageRoleActor.TakeOverResult r = done.receiveMessage(Duration.ofSeconds(10));
+    assertTrue(r.primary(), r.detail());
+
+    FakeStorage t = new FakeStorage("r0");
+    t.targetBroken = true;
+    Node m = node(t, null);
+    m.actor().tell(new StorageRoleActor.PoolRole(false, java.util.Set.of(PEER)));
+    m.actor().tell(new StorageRoleActor.TakeOver(PEER, done.ref()));
+    StorageRoleActor.TakeOverResult failed = done.receiveMessage(Duration.ofSeconds(15));
+    assertFalse(failed.primary());
+    assertTrue(failed.detail().contains("START_TARGET") && failed.detail().contains("3 tries"), failed.detail());
+  }
+
+  @Test
+  void onlyTheConfiguredStoragePeersHoldThePromotionBack() throws Exception {
+    HostId compute = new HostId("3f9a2c1e-5b7d-4e8f-a1c3-000000000a03");   // a third host with no storage
+    FakeStorage s = new FakeStorage("r0");
+    Node n = node(s, null, java.util.Set.of(PEER));
+    n.actor().tell(new StorageRoleActor.PoolRole(true, java.util.Set.of(PEER, compute)));
+    n.actor().tell(new StorageRoleActor.PeerFenced(PEER));
+    await("promoted: the unheard compute host is no storage peer", () -> s.ip);
+
+    FakeStorage t = new FakeStorage("r0");
+    Node m = node(t, null);   // peers not configured: every other pool host counts
+    m.actor().tell(new StorageRoleActor.PoolRole(true, java.util.Set.of(PEER, compute)));
+    m.actor().tell(new StorageRoleActor.PeerFenced(PEER));
+    await("held back", () -> types(m).contains("StorageBlocked"));
+    assertFalse(t.ip);
+  }
+
+  @Test
+  void theFencingGateHearsEachReplicationLink() throws Exception {
+    FakeStorage s = new FakeStorage("r0", "r1");
+    s.connection = "Connected";
+    Node n = node(s, null);
+    StorageRoleHandOver handOver = new StorageRoleHandOver(n.actor(), testKit.system(), "test");
+    await("read", () -> !handOver.replicationLinks(PEER).isEmpty());
+    assertEquals(Map.of("r0", true, "r1", true), handOver.replicationLinks(PEER), "a live link: the peer is alive");
+    s.connection = "Connecting";
+    await("links down", () -> handOver.replicationLinks(PEER).equals(Map.of("r0", false, "r1", false)));
+  }
+
+  @Test
+  void aSplitBrainSurvivorMustBeThisHostOrAStoragePeer() throws Exception {
+    FakeStorage s = new FakeStorage("r0");
+    s.splitBrain = true;
+    Node n = node(s, null);
+    n.actor().tell(new StorageRoleActor.PoolRole(false, java.util.Set.of(PEER)));
+    await("recorded", () -> types(n).contains("SplitBrain"));
+    TestProbe<StorageRoleActor.Answer> answer = testKit.createTestProbe();
+    HostId stranger = new HostId("3f9a2c1e-5b7d-4e8f-a1c3-000000000a99");
+    n.actor().tell(new StorageRoleActor.ResolveSplitBrain(stranger, "test", answer.ref()));
+    StorageRoleActor.Answer a = answer.receiveMessage(Duration.ofSeconds(5));
+    assertFalse(a.ok());
+    assertTrue(a.lines().get(0).contains("neither this host"), a.lines().toString());
+    assertFalse(s.calls.stream().anyMatch(c -> c.startsWith("resolve")));
+    assertFalse(types(n).contains("StorageStep"), "nothing journaled: " + types(n));
   }
 
   @Test
@@ -211,7 +286,8 @@ class StorageRoleActorTest {
     n.actor().tell(new StorageRoleActor.PoolRole(false, java.util.Set.of(PEER)));
     await("the removal failed, journaled", () -> types(n).contains("StorageStepFailed"));
     Thread.sleep(1500);
-    assertEquals(List.of("remove ip"), s.calls, "target and DRBD left as they are while the IP is stuck");
+    assertTrue(s.calls.stream().allMatch("remove ip"::equals), "target and DRBD left as they are while the IP is "
+        + "stuck, the removal retried: " + s.calls);
     assertTrue(s.target && s.primary.get("r0"));
     TestProbe<StorageRoleActor.Status> status = testKit.createTestProbe();
     n.actor().tell(new StorageRoleActor.GetStatus(status.ref()));
@@ -232,7 +308,7 @@ class StorageRoleActorTest {
     assertEquals(1, types(n).stream().filter("SplitBrain"::equals).count());
 
     TestProbe<StorageRoleActor.Answer> answer = testKit.createTestProbe();
-    n.actor().tell(new StorageRoleActor.ResolveSplitBrain(true, "test", answer.ref()));
+    n.actor().tell(new StorageRoleActor.ResolveSplitBrain(SELF, "test", answer.ref()));
     StorageRoleActor.Answer a = answer.receiveMessage(Duration.ofSeconds(5));
     assertTrue(a.ok(), a.lines().toString());
     await("promoted once resolved", () -> s.ip);
@@ -240,7 +316,7 @@ class StorageRoleActorTest {
     assertTrue(n.events().stream().anyMatch(e -> e instanceof HaEvent.StorageStep st
         && st.action().equals("RESOLVE_SPLIT_BRAIN")), "journaled before DRBD was touched: " + types(n));
     assertTrue(n.events().stream().anyMatch(e -> e instanceof HaEvent.SplitBrain b && !b.detected()), types(n).toString());
-    n.actor().tell(new StorageRoleActor.ResolveSplitBrain(false, "test", answer.ref()));
+    n.actor().tell(new StorageRoleActor.ResolveSplitBrain(PEER, "test", answer.ref()));
     assertFalse(answer.receiveMessage(Duration.ofSeconds(5)).ok(), "nothing left to resolve");
   }
 
@@ -253,7 +329,7 @@ class StorageRoleActorTest {
     await("read", () -> { TestProbe<StorageRoleActor.Status> p = testKit.createTestProbe();
       n.actor().tell(new StorageRoleActor.GetStatus(p.ref())); return p.receiveMessage().observed().isPresent(); });
     TestProbe<StorageRoleActor.Answer> answer = testKit.createTestProbe();
-    n.actor().tell(new StorageRoleActor.ResolveSplitBrain(false, "test", answer.ref()));
+    n.actor().tell(new StorageRoleActor.ResolveSplitBrain(PEER, "test", answer.ref()));
     StorageRoleActor.Answer a = answer.receiveMessage(Duration.ofSeconds(5));
     assertFalse(a.ok());
     assertTrue(a.lines().get(0).contains("demote it first"), a.lines().toString());

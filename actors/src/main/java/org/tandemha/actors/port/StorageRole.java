@@ -15,6 +15,12 @@ public interface StorageRole {
   /** Takes the role over from the fenced host; idempotent; throws if a step fails (the takeover stops there). */
   void takeOverFrom(HostId fenced);
 
+  /**
+   * For the fencing gate, before a fence is asked: each DRBD resource this host shares with {@code peer}, and whether
+   * its replication link reads Connected now (a live link means a live peer). Empty when unknown or none.
+   */
+  default java.util.Map<String, Boolean> replicationLinks(HostId peer) { return java.util.Map.of(); }
+
   StorageRole NONE = new StorageRole() {
     @Override public String describe() { return "no replicated storage configured"; }
     @Override public void takeOverFrom(HostId fenced) { }

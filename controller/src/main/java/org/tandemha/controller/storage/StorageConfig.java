@@ -90,12 +90,36 @@ public final class StorageConfig {
       String portal = t.getString("portal").strip();
       TgtTarget target = new TgtTarget(commands, mode, t.getInt("control-port"), t.getString("service"),
           portal.isEmpty() ? Optional.empty() : Optional.of(portal), targets,
-          Path.of(s.getString("state-dir")).resolve("tgtd.pid"), t.getDuration("stop-within"));
+          pidFile(t), t.getDuration("stop-within"));
       HostStorage storage = new HostStorage(drbd, names, target, ip, Path.of(s.getString("state-dir")).resolve("split-brain"));
-      return Optional.of(new NodeGuardian.Replicated(storage, ip.address()));
+      return Optional.of(new NodeGuardian.Replicated(storage, ip.address(), peers(s)));
     } catch (ConfigException e) {
       throw new NodeConfig.Invalid("tandem.storage: " + e.getMessage(), e);
     }
+  }
+
+  /** tandem.storage.peers: host UUIDs; empty = every other pool host. */
+  private static java.util.Set<org.tandemha.protocol.HostId> peers(Config s) {
+    java.util.Set<org.tandemha.protocol.HostId> peers = new java.util.LinkedHashSet<>();
+    for (String p : s.getStringList("peers")) {
+      String id = p.strip().toLowerCase(java.util.Locale.ROOT);
+      if (!id.matches("[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}")) {
+        throw new NodeConfig.Invalid("tandem.storage.peers: \"" + p + "\" is not a host UUID");
+      }
+      if (!peers.add(new org.tandemha.protocol.HostId(id))) {
+        throw new NodeConfig.Invalid("tandem.storage.peers lists " + id + " twice");
+      }
+    }
+    return peers;
+  }
+
+  /** tgtd's pid file: on the run-time file system, so a reboot never leaves a stale one naming another process. */
+  private static Path pidFile(Config t) {
+    String f = t.getString("pid-file").strip();
+    if (!f.startsWith("/")) {
+      throw new NodeConfig.Invalid("tandem.storage.target.pid-file must be an absolute path, got \"" + f + "\"");
+    }
+    return Path.of(f);
   }
 
   private static Drbd.Version version(Config s) {

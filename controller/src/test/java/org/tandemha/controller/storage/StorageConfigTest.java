@@ -40,6 +40,9 @@ class StorageConfigTest {
     assertEquals("10.77.0.100", r.floatingIp());
     assertTrue(r.port().describe().contains("iscsi1:iscsi2"), r.port().describe());
     assertTrue(r.port().describe().contains("10.77.0.100/24 on eth1"), r.port().describe());
+    assertEquals(java.util.Set.of(), r.peers(), "every other pool host");
+    var p = StorageConfig.read(conf(OK + "\npeers = [\"3F9A2C1E-5B7D-4E8F-A1C3-000000000A02\"]")).orElseThrow();
+    assertEquals(java.util.Set.of(new org.tandemha.protocol.HostId("3f9a2c1e-5b7d-4e8f-a1c3-000000000a02")), p.peers());
   }
 
   static Stream<Arguments> mistakes() {
@@ -55,7 +58,10 @@ class StorageConfigTest {
         Arguments.of("interface = \"\"", "not an interface name"),
         Arguments.of("target.mode = maybe", "must be direct or service"),
         Arguments.of("target.targets = []", "nothing to export"),
-        Arguments.of("drbd-config = \"/nonexistent/drbd.conf\"", "is not a file"));
+        Arguments.of("drbd-config = \"/nonexistent/drbd.conf\"", "is not a file"),
+        Arguments.of("peers = [\"xs2\"]", "is not a host UUID"),
+        Arguments.of("peers = [\"3f9a2c1e-5b7d-4e8f-a1c3-000000000a02\", \"3f9a2c1e-5b7d-4e8f-a1c3-000000000a02\"]", "twice"),
+        Arguments.of("target.pid-file = \"tgtd.pid\"", "must be an absolute path"));
   }
 
   @ParameterizedTest(name = "{1}")
