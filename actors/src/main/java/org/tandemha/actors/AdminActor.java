@@ -8,23 +8,58 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.receptionist.Receptionist;
 import akka.actor.typed.receptionist.ServiceKey;
+import java.time.Instant;
 import java.util.List;
-import java.util.regex.Pattern;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.regex.Pattern;
 import org.tandemha.actors.decide.ManualMode;
+import org.tandemha.actors.decide.RestartOrder;
+import org.tandemha.actors.decide.VmChoice;
+import org.tandemha.actors.port.Clock;
+import org.tandemha.actors.port.XapiPort;
 import org.tandemha.protocol.Admin;
+import org.tandemha.protocol.CborSerializable;
 import org.tandemha.protocol.FenceOutcome;
+import org.tandemha.protocol.HaEvent;
+import org.tandemha.protocol.HaSettings;
 import org.tandemha.protocol.HostId;
+import org.tandemha.protocol.NodeReport;
+import org.tandemha.protocol.PoolSnapshot;
+import org.tandemha.protocol.VmView;
 
 /**
  * The node's side of the {@code tandem} CLI (the admin socket hands it each request). Found through the
  * Receptionist, so the socket — and later other nodes' AdminActors — reach it without knowing its path.
  * {@code fence HOST --really}: a fence an operator asks for, through the same FenceAgentActor and devices as any
  * other, so it is journaled (request, then outcome) and confirmed only by the power read back off.
+ * {@code status} and {@code host list} ask every other node's AdminActor too ({@link StatusRound}); settings an
+ * operator changes are journaled before they are written ({@link SettingChange}).
  */
 public final class AdminActor extends AbstractBehavior<AdminActor.Command> {
   public sealed interface Command {}
-  public record Ask(Admin.Request request, ActorRef<Admin.Reply> replyTo) implements Command {}
+  /** @param who the operator, as the socket's peer credentials name them (e.g. {@code root}) */
+  public record Ask(Admin.Request request, String who, ActorRef<Admin.Reply> replyTo) implements Command {
+    public Ask(Admin.Request request, ActorRef<Admin.Reply> replyTo) { this(request, "unknown user", replyTo); }
+  }
+  /** Another node's status round asks for this node's report. */
+  public record PeerReport(ActorRef<NodeReport> replyTo) implements Command, CborSerializable {}
+  private record Listed(Receptionist.Listing listing) implements Command {}
+  private record PoolKnown(Ask ask, NodeGuardian.PoolView view) implements Command {}
+
+  /** The node's parts the cluster-wide and settings verbs need; absent in tests of the fence and storage verbs. */
+  public record Node(ActorRef<NodeGuardian.Command> guardian, ActorRef<QuorumActor.Command> quorum,
+                     ActorRef<HaJournal.Command> journal, XapiPort xapi, Clock clock, Executor blockingIo,
+                     HaSettings ha) {}
+
+  /**
+   * @param storage the storage role actor, when this host has replicated storage
+   * @param node    the guardian and its parts, when this actor runs in a node
+   */
+  public record Sources(ActorRef<FenceAgentActor.Command> fence, Optional<ActorRef<StorageRoleActor.Command>> storage,
+                        Optional<Node> node) {}
   private record Fenced(FenceOutcome outcome, ActorRef<Admin.Reply> replyTo) implements Command {}
   private record StorageStatusKnown(StorageRoleActor.Status status, ActorRef<Admin.Reply> replyTo) implements Command {}
   private record ManualDone(ManualMode.Outcome outcome, ActorRef<Admin.Reply> replyTo) implements Command {}
@@ -37,30 +72,49 @@ public final class AdminActor extends AbstractBehavior<AdminActor.Command> {
     return create(self, fence, Optional.empty());
   }
 
-  /** @param storage the storage role actor, when this host has replicated storage */
   public static Behavior<Command> create(HostId self, ActorRef<FenceAgentActor.Command> fence,
                                          Optional<ActorRef<StorageRoleActor.Command>> storage) {
+    return create(self, new Sources(fence, storage, Optional.empty()));
+  }
+
+  public static Behavior<Command> create(HostId self, Sources sources) {
     return Behaviors.setup(ctx -> {
       ctx.getSystem().receptionist().tell(Receptionist.register(KEY, ctx.getSelf()));
-      return new AdminActor(ctx, self, fence, storage);
+      ctx.getSystem().receptionist().tell(Receptionist.subscribe(KEY,
+          ctx.messageAdapter(Receptionist.Listing.class, Listed::new)));
+      return new AdminActor(ctx, self, sources);
     });
   }
 
   private final HostId self;
   private final ActorRef<FenceAgentActor.Command> fence;
   private final Optional<ActorRef<StorageRoleActor.Command>> storage;
+  private final Optional<Node> node;
+  private Set<ActorRef<Command>> others = Set.of();
 
-  private AdminActor(ActorContext<Command> ctx, HostId self, ActorRef<FenceAgentActor.Command> fence,
-                     Optional<ActorRef<StorageRoleActor.Command>> storage) {
+  private AdminActor(ActorContext<Command> ctx, HostId self, Sources sources) {
     super(ctx);
     this.self = self;
-    this.fence = fence;
-    this.storage = storage;
+    this.fence = sources.fence();
+    this.storage = sources.storage();
+    this.node = sources.node();
   }
 
   @Override public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Ask.class, this::onAsk)
+        .onMessage(Listed.class, l -> {
+          others = Set.copyOf(l.listing().getAllServiceInstances(KEY).stream()
+              .filter(r -> !r.equals(getContext().getSelf())).toList());
+          return this;
+        })
+        .onMessage(PeerReport.class, p -> {
+          if (node.isPresent()) {
+            getContext().spawnAnonymous(NodeReportGatherer.create(self, node.get(), storage, p.replyTo()));
+          }
+          return this;
+        })
+        .onMessage(PoolKnown.class, this::onPool)
         .onMessage(Fenced.class, this::onFenced)
         .onMessage(StorageStatusKnown.class, s -> {
           java.time.Instant now = java.time.Instant.now();
@@ -76,6 +130,27 @@ public final class AdminActor extends AbstractBehavior<AdminActor.Command> {
 
   private Behavior<Command> onAsk(Ask a) {
     if (a.request() instanceof Admin.Fence f) return fence(f, a.replyTo());
+    if (a.request() instanceof Admin.Status || a.request() instanceof Admin.HostList
+        || a.request() instanceof Admin.VmList || a.request() instanceof Admin.PoolSwitch
+        || a.request() instanceof Admin.VmSet) {
+      if (node.isEmpty()) {
+        a.replyTo().tell(new Admin.Reply(1, List.of("this admin actor runs without a node: " + a.request()
+            + " cannot be answered here")));
+        return this;
+      }
+      Node n = node.get();
+      if (a.request() instanceof Admin.Status) {
+        getContext().spawnAnonymous(StatusRound.create(self, n, storage, others,
+            (local, peers, silent) -> NodeStatusScreen.status(local, peers, silent, Instant.now()), a.replyTo()));
+      } else if (a.request() instanceof Admin.HostList) {
+        getContext().spawnAnonymous(StatusRound.create(self, n, storage, others, NodeStatusScreen::hosts, a.replyTo()));
+      } else {
+        getContext().ask(NodeGuardian.PoolView.class, n.guardian(), java.time.Duration.ofSeconds(5),
+            NodeGuardian.GetPool::new, (v, e) -> e == null ? new PoolKnown(a, v)
+                : new PoolKnown(a, new NodeGuardian.PoolView(Optional.empty(), n.ha(), "the node did not answer: " + e)));
+      }
+      return this;
+    }
     if (a.request() instanceof Admin.StorageStatus || a.request() instanceof Admin.StorageManual
         || a.request() instanceof Admin.StorageSplitBrainResolve) {
       if (storage.isEmpty()) {
@@ -92,6 +167,118 @@ public final class AdminActor extends AbstractBehavior<AdminActor.Command> {
       return this;
     }
     a.replyTo().tell(new Admin.Reply(2, List.of("unknown request " + a.request())));
+    return this;
+  }
+
+  /** The pool as the guardian last read it, for the VM verbs and the pool switches. */
+  private Behavior<Command> onPool(PoolKnown k) {
+    Ask a = k.ask();
+    if (k.view().pool().isEmpty()) {
+      a.replyTo().tell(new Admin.Reply(1, List.of("the pool has not been read yet"
+          + (k.view().readError().isEmpty() ? "" : ": " + k.view().readError()) + "; nothing changed")));
+      return this;
+    }
+    PoolSnapshot pool = k.view().pool().get();
+    Node n = node.get();
+    if (a.request() instanceof Admin.VmList) {
+      a.replyTo().tell(VmScreen.list(pool, n.ha()));
+      return this;
+    }
+    if (a.request() instanceof Admin.PoolSwitch s) return poolSwitch(s, a, pool, n);
+    return vmSet((Admin.VmSet) a.request(), a, pool, n);
+  }
+
+  private Behavior<Command> poolSwitch(Admin.PoolSwitch s, Ask a, PoolSnapshot pool, Node n) {
+    String key;
+    String value;
+    List<String> done;
+    switch (s.verb()) {
+      case "enable" -> {
+        key = n.ha().field();
+        value = "true";
+        done = List.of("Success: pool HA enabled (pool other-config " + key + "=true); every node follows at its next "
+            + "pool read");
+      }
+      case "disable" -> {
+        key = n.ha().field();
+        value = "false";
+        done = List.of("Success: pool HA disabled (pool other-config " + key + "=false): no VM is restarted until "
+            + "`tandem enable`; fencing of lost hosts stays armed (`tandem disarm` stops it)");
+      }
+      case "arm" -> {
+        key = NodeGuardian.ARMED_KEY;
+        value = "true";
+        done = List.of("ARMED: fencing and takeover enabled on every node (pool other-config " + key + "=true)");
+      }
+      case "disarm" -> {
+        key = NodeGuardian.ARMED_KEY;
+        value = "false";
+        done = List.of("DISARMED: no node fences or takes over until `tandem arm`; halted HA VMs are still restarted "
+            + "while the pool HA is enabled (pool other-config " + key + "=false)");
+      }
+      default -> {
+        a.replyTo().tell(new Admin.Reply(2, List.of("unknown switch \"" + s.verb() + "\": enable, disable, arm or disarm")));
+        return this;
+      }
+    }
+    String from = pool.poolOtherConfig().getOrDefault(key, "");
+    if (from.equals(value)) {
+      a.replyTo().tell(new Admin.Reply(0, List.of("already " + s.verb() + (s.verb().endsWith("e") ? "d" : "ed")
+          + " (pool other-config " + key + "=" + value + "): nothing changed")));
+      return this;
+    }
+    HaEvent.ConfigChanged event = new HaEvent.ConfigChanged("pool", key, from, value,
+        a.who() + " via tandem " + s.verb() + " on " + self.uuid(), n.clock().now());
+    getContext().spawnAnonymous(SettingChange.create(n, new SettingChange.Change(event,
+        () -> n.xapi().setPoolOtherConfig(key, value), done), a.replyTo()));
+    return this;
+  }
+
+  private Behavior<Command> vmSet(Admin.VmSet s, Ask a, PoolSnapshot pool, Node n) {
+    VmChoice.Result chosen = VmChoice.choose(pool.vms(), s.vm());
+    if (!chosen.found()) {
+      a.replyTo().tell(new Admin.Reply(2, List.of(chosen.problem().split("\n"))));
+      return this;
+    }
+    VmView vm = chosen.vm();
+    String key;
+    String value;
+    List<String> done;
+    if (s.setting().equals("ha")) {
+      value = s.value().toLowerCase(Locale.ROOT);
+      if (!value.equals("true") && !value.equals("false")) {
+        a.replyTo().tell(new Admin.Reply(2, List.of("tandem vm set-ha: \"" + s.value() + "\" must be true or false")));
+        return this;
+      }
+      key = n.ha().vmFieldKey();
+      String note = n.ha().vappMode() ? " (note: OP_MODE=1 manages vApps as units; this field is not read)"
+          : n.ha().globalVmHa() ? " (note: GLOBAL_VM_HA=1 manages every VM; this field is read only with GLOBAL_VM_HA=0)"
+          : "";
+      done = List.of("Success: VM " + vm.name() + " (" + vm.id().uuid() + ") updated to HA status: " + value + note);
+    } else if (s.setting().equals("priority")) {
+      if (s.value().equals("default")) {
+        value = "";
+      } else if (s.value().matches("\\d{1,4}")) {
+        value = String.valueOf(Integer.parseInt(s.value()));
+      } else {
+        a.replyTo().tell(new Admin.Reply(2, List.of("tandem vm set-priority: \"" + s.value() + "\" must be a whole "
+            + "number 0-9999 (lower restarts earlier) or default (XAPI's order)")));
+        return this;
+      }
+      key = RestartOrder.PRIORITY_KEY;
+      done = List.of("Success: VM " + vm.name() + " (" + vm.id().uuid() + ") restart priority "
+          + (value.isEmpty() ? "back to XAPI's order (" + vm.order() + ")" : value + " (lower restarts earlier)"));
+    } else {
+      a.replyTo().tell(new Admin.Reply(2, List.of("unknown VM setting \"" + s.setting() + "\"")));
+      return this;
+    }
+    String from = vm.otherConfig().getOrDefault(key, "");
+    HaEvent.ConfigChanged event = new HaEvent.ConfigChanged("vm " + vm.id().uuid() + " (" + vm.name() + ")", key, from,
+        value, a.who() + " via tandem vm set-" + s.setting() + " on " + self.uuid(), n.clock().now());
+    String k = key;
+    String v = value;
+    getContext().spawnAnonymous(SettingChange.create(n, new SettingChange.Change(event,
+        () -> n.xapi().setVmOtherConfig(vm.id(), k, v), done), a.replyTo()));
     return this;
   }
 

@@ -33,9 +33,31 @@ public final class HaJournal
    * @param loneRebooted this host rebooted once as a lone master and has not seen its slaves since
    * @param storageManual storage manual mode as last journaled ({@code hold}, {@code primary}, {@code secondary}),
    *                      or null: automatic
+   * @param suspendedBecause the reason of the journaled suspension, or null when not suspended
+   * @param lastTakeover  the last takeover this node began, or null
    */
   public record Standing(boolean armed, boolean suspended, Unfinished unfinished, boolean loneRebooted,
-                         String storageManual) implements CborSerializable {}
+                         String storageManual, String suspendedBecause, LastTakeover lastTakeover)
+      implements CborSerializable {
+    public Standing(boolean armed, boolean suspended, Unfinished unfinished, boolean loneRebooted, String storageManual) {
+      this(armed, suspended, unfinished, loneRebooted, storageManual, null, null);
+    }
+  }
+
+  /**
+   * For {@code tandem status}: the last takeover this node began, from its decision to its end.
+   *
+   * @param kind    {@code dead master} or {@code dead slave}
+   * @param ended   null while it runs (or was cut short by a crash)
+   * @param outcome {@code running}, {@code finished (N VMs reset)} or {@code refused: why}
+   */
+  public record LastTakeover(HostId lost, String kind, java.time.Instant began, java.time.Instant ended, String outcome)
+      implements CborSerializable {
+    /** Seconds from the decision to the end, or -1 while it runs. */
+    public double seconds() {
+      return ended == null ? -1 : Duration.between(began, ended).toMillis() / 1000.0;
+    }
+  }
 
   /**
    * A takeover whose end was never journaled: the node crashed or was killed in the middle of it. With the
@@ -59,7 +81,8 @@ public final class HaJournal
 
   /** How many decisions this node has recorded, and the standing they leave it in. */
   public record State(long recorded, boolean armed, boolean suspended, Unfinished unfinished, boolean loneRebooted,
-                      String storageManual) implements CborSerializable {}
+                      String storageManual, String suspendedBecause, LastTakeover lastTakeover)
+      implements CborSerializable {}
 
   public static final String TAG = "ha-event";
 
@@ -98,13 +121,14 @@ public final class HaJournal
 
   static final int SNAPSHOT_EVERY = 500;
 
-  @Override public State emptyState() { return new State(0, true, false, null, false, null); }
+  @Override public State emptyState() { return new State(0, true, false, null, false, null, null, null); }
 
   @Override public CommandHandlerWithReply<Command, HaEvent, State> commandHandler() {
     return newCommandHandlerWithReplyBuilder().forAnyState()
         .onCommand(Record.class, (s, c) -> Effect().persist(c.event()).thenReply(c.replyTo(), ns -> Done.getInstance()))
         .onCommand(GetStanding.class, (s, c) -> Effect().reply(c.replyTo(),
-            new Standing(s.armed(), s.suspended(), s.unfinished(), s.loneRebooted(), s.storageManual())))
+            new Standing(s.armed(), s.suspended(), s.unfinished(), s.loneRebooted(), s.storageManual(),
+                s.suspendedBecause(), s.lastTakeover())))
         .build();
   }
 
@@ -114,7 +138,27 @@ public final class HaJournal
         e instanceof HaEvent.Suspended || (s.suspended() && !(e instanceof HaEvent.SuspensionCleared)),
         unfinished(s.unfinished(), e),
         e instanceof HaEvent.LoneMasterReboot || (s.loneRebooted() && !(e instanceof HaEvent.LoneMasterRebootCleared)),
-        e instanceof HaEvent.StorageManualMode m ? (m.mode().equals("automatic") ? null : m.mode()) : s.storageManual()));
+        e instanceof HaEvent.StorageManualMode m ? (m.mode().equals("automatic") ? null : m.mode()) : s.storageManual(),
+        e instanceof HaEvent.Suspended su ? su.reason()
+            : e instanceof HaEvent.SuspensionCleared ? null : s.suspendedBecause(),
+        lastTakeover(s.lastTakeover(), e)));
+  }
+
+  /** The last takeover, for status: begun by MasterLost/SlaveLost, ended by its finish or refusal. */
+  static LastTakeover lastTakeover(LastTakeover t, HaEvent e) {
+    if (e instanceof HaEvent.MasterLost m) return new LastTakeover(m.master(), "dead master", m.at(), null, "running");
+    if (e instanceof HaEvent.SlaveLost l) return new LastTakeover(l.slave(), "dead slave", l.at(), null, "running");
+    if (t == null || t.ended() != null) return t;
+    if (e instanceof HaEvent.TakeoverFinished f && f.lostMaster().equals(t.lost())) {
+      return new LastTakeover(t.lost(), t.kind(), t.began(), f.at(), "finished (" + f.vmsReset() + " VMs reset)");
+    }
+    if (e instanceof HaEvent.SlaveRecovered r && r.slave().equals(t.lost())) {
+      return new LastTakeover(t.lost(), t.kind(), t.began(), r.at(), "finished (" + r.vmsReset() + " VMs reset)");
+    }
+    if (e instanceof HaEvent.TakeoverRefused r && r.lostMaster().equals(t.lost())) {
+      return new LastTakeover(t.lost(), t.kind(), t.began(), r.at(), "refused: " + r.reason());
+    }
+    return t;
   }
 
   /** Follows one takeover from its decision (MasterLost, SlaveLost) to its end (finished or refused). */

@@ -18,6 +18,7 @@ import akka.pattern.StatusReply;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -48,6 +49,14 @@ import org.tandemha.protocol.VmView;
  */
 public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
   public sealed interface Command {}
+  /** {@code tandem status}: what this node knows of itself and the pool; quorum, journal and storage are asked apart. */
+  public record GetReport(ActorRef<org.tandemha.protocol.NodeReport> replyTo) implements Command {}
+  /** {@code tandem vm list}, {@code host list}: the pool as last read and the settings that judge it. */
+  public record GetPool(ActorRef<PoolView> replyTo) implements Command {}
+  /** @param pool empty before the first read; {@code readError} the last read's error, or empty */
+  public record PoolView(Optional<PoolSnapshot> pool, org.tandemha.protocol.HaSettings ha, String readError) {}
+  /** An operator changed a pool key through the CLI: read the pool again now rather than at the next poll. */
+  public enum ReadNow implements Command { INSTANCE }
   private enum Tick implements Command { POLL, JOIN_CHECK, WATCHDOG }
   private record PoolRead(PoolSnapshot pool, Throwable error) implements Command {}
   private record ClusterChange(ClusterEvent.ReachabilityEvent event) implements Command {}
@@ -168,7 +177,9 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
     this.storageRole = ports.replicated().map(r -> ctx.spawn(supervised(StorageRoleActor.create(self, r.port(),
         r.floatingIp(), r.peers(), journal, ports.clock(), blockingIo, mode -> showManualMode(ports.xapi(), self, mode))),
         "storage"));
-    ctx.spawn(supervised(AdminActor.create(self, fence, storageRole)), "admin");
+    ctx.spawn(supervised(AdminActor.create(self, new AdminActor.Sources(fence, storageRole, Optional.of(
+        new AdminActor.Node(ctx.getSelf(), quorum, journal, ports.xapi(), ports.clock(), blockingIo, settings.ha()))))),
+        "admin");
     StorageRole handOver = storageRole.<StorageRole>map(a -> new StorageRoleHandOver(a, ctx.getSystem(),
         ports.replicated().get().port().describe())).orElse(ports.storage());
     this.takeoverPorts = new TakeoverActor.Ports(ports.xapi(), ports.net(), handOver, ports.clock(), blockingIo,
@@ -206,6 +217,28 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
         settings.fencing().enabled() ? 1 : 0, settings.fencing().minHosts(), settings.ha().fenceDelaySlave().toSeconds());
   }
 
+  /** This node's part of {@code tandem status}; quorum, suspension reason, last takeover and storage are added later. */
+  private org.tandemha.protocol.NodeReport report() {
+    HostId self = settings.self();
+    Optional<PoolSnapshot> p = lastPool;
+    String role = p.map(x -> x.master().equals(self) ? "master" : "slave").orElse("unknown");
+    List<org.tandemha.protocol.NodeReport.HostLine> hostLines = p.map(x -> x.hosts().stream()
+        .map(h -> new org.tandemha.protocol.NodeReport.HostLine(h.id().uuid(), h.name(), h.address(), h.enabled(),
+            h.live(), h.id().equals(x.master()))).toList()).orElse(List.of());
+    boolean realFence = p.map(x -> x.hosts().stream().filter(h -> !h.id().equals(self))
+        .allMatch(h -> ports.fence().powersOff(h.id()))).orElse(!ports.fence().device().contains("POOL"));
+    String watchdogLine = ports.selfFence().watchdog().map(w -> w.device() + " " + w.timeout().toSeconds() + "s")
+        .orElse("none");
+    return new org.tandemha.protocol.NodeReport(self.uuid(), p.flatMap(x -> x.host(self)).map(HostView::name).orElse(""),
+        org.tandemha.protocol.Version.current(), role, p.map(x -> x.pool().uuid()).orElse(""),
+        p.map(x -> x.master().uuid()).orElse(""),
+        p.map(x -> x.poolOtherConfig().getOrDefault(settings.ha().field(), "")).orElse(""), settings.ha().opMode(),
+        settings.ha().globalVmHa(), armed, suspended, null, p.map(PoolSnapshot::nativeHaEnabled).orElse(false),
+        p.map(x -> x.poolOtherConfig().getOrDefault(AUTOPROMOTE_KEY, "")).orElse(""), ports.fence().device(),
+        realFence, watchdogLine, null, "none configured", "none", p.map(PoolSnapshot::at).orElse(null),
+        lastReadError, hostLines);
+  }
+
   /** iSCSI-HA's pool other-config {@code MANUAL_MODE}: {@code <host-uuid>=enable|primary|secondary}, comma-joined. */
   public static final String MANUAL_MODE_KEY = "MANUAL_MODE";
 
@@ -232,6 +265,15 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
   @Override public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessageEquals(Tick.POLL, this::poll)
+        .onMessageEquals(ReadNow.INSTANCE, this::poll)
+        .onMessage(GetReport.class, g -> {
+          g.replyTo().tell(report());
+          return this;
+        })
+        .onMessage(GetPool.class, g -> {
+          g.replyTo().tell(new PoolView(lastPool, settings.ha(), lastReadError));
+          return this;
+        })
         .onMessageEquals(Tick.JOIN_CHECK, this::joinCheck)
         .onMessageEquals(Tick.WATCHDOG, () -> {
           watchdog.tell(new WatchdogActor.Tick(lastPool.map(p -> p.hosts().size()).orElse(0)));

@@ -21,6 +21,25 @@ public final class StorageScreen {
   /** Read every second: three missed reads and a margin. */
   public static final Duration TOLERANCE = Duration.ofSeconds(5);
 
+  /** One line for {@code tandem status}: e.g. {@code primary (expected primary), IP here, target running}. */
+  public static String summary(StorageRoleActor.Status s, Instant now) {
+    if (s.observed().isEmpty()) return "not read yet" + (s.lastError().isEmpty() ? "" : ": " + s.lastError());
+    StoragePort.Observed o = s.observed().get();
+    boolean primary = o.resources().stream().allMatch(StoragePort.Resource::primary) && !o.resources().isEmpty();
+    boolean secondary = o.resources().stream().noneMatch(StoragePort.Resource::primary);
+    String role = primary ? "primary" : secondary ? "secondary" : "MIXED";
+    String expected = s.desired().map(r -> r.name().toLowerCase(Locale.ROOT)).orElse("held");
+    StringBuilder b = new StringBuilder(role).append(" (expected ").append(expected).append(")")
+        .append(", target ").append(o.targetRunning() ? "running" : "stopped")
+        .append(", floating IP ").append(o.ipLocal() ? "here" : "not here");
+    s.manual().ifPresent(m -> b.append(", MANUAL mode (").append(m.toLowerCase(Locale.ROOT)).append(")"));
+    if (o.resources().stream().anyMatch(StoragePort.Resource::splitBrain)) b.append(", SPLIT BRAIN");
+    if (!s.blocked().isEmpty()) b.append(", held back: ").append(s.blocked());
+    if (!s.lastError().isEmpty()) b.append(", last error: ").append(s.lastError());
+    if (s.observedAt().filter(t -> t.plus(TOLERANCE).isBefore(now)).isPresent()) b.append(", STALE");
+    return b.toString();
+  }
+
   public static List<String> lines(StorageRoleActor.Status s, Instant now) {
     List<String> out = new ArrayList<>();
     String expected = s.desired().map(r -> r.name().toLowerCase(Locale.ROOT)).orElse("held (manual mode)");

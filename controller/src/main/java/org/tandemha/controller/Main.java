@@ -15,6 +15,8 @@ public final class Main {
              tandem fence test HOST-UUID [--config FILE]
              tandem fence HOST-UUID --really [--config FILE] [--socket PATH]
              tandem storage status [--json] | manual-mode enable|disable | become-primary | become-secondary
+             tandem status [--json] | version | host list | vm list | vm set-ha VM true|false
+             tandem vm set-priority VM N|default | enable | disable | arm | disarm
         node     runs this host's Tandem node
         witness  runs a witness: a cluster member that only votes for quorum (no HA actors), for a third
                  machine next to a two-host pool
@@ -22,6 +24,13 @@ public final class Main {
         fence    `fence test HOST`: asks the host's fence devices for its power status; powers nothing off;
                  `fence HOST --really`: the running node powers HOST off now (journaled, read back off)
         storage  this host's DRBD/iSCSI/floating-IP role (`tandem storage --help`)
+        status   the pool's HA state as this node and every other node see it (`tandem status --help`)
+        version  this CLI's version and the running node's
+        host     `host list`: the pool's hosts and their nodes
+        vm       `vm list`, `vm set-ha`, `vm set-priority` (`tandem vm --help`)
+        enable, disable  the pool HA switch (the XenCenter field HA-Lizard used)
+        arm, disarm      fencing and takeover on every node
+        every verb takes --help; exit 0 done, 1 failed, 2 bad usage or value, 3 node unreachable
         FILE (default /etc/tandem/tandem.conf if it exists) overrides the defaults in application.conf.""";
 
   private Main() {}
@@ -37,6 +46,10 @@ public final class Main {
     }
     if (args.length > 0 && args[0].equals("storage")) {
       return org.tandemha.controller.storage.StorageCommand.run(java.util.List.of(args).subList(1, args.length),
+          System.out, err);
+    }
+    if (args.length > 0 && org.tandemha.controller.admin.NodeCommands.handles(args[0])) {
+      return org.tandemha.controller.admin.NodeCommands.run(args[0], java.util.List.of(args).subList(1, args.length),
           System.out, err);
     }
     if (args.length > 0 && args[0].equals("events")) {

@@ -16,8 +16,46 @@ public final class Admin {
   @JsonSubTypes({@JsonSubTypes.Type(value = Fence.class, name = "fence"),
       @JsonSubTypes.Type(value = StorageStatus.class, name = "storage-status"),
       @JsonSubTypes.Type(value = StorageManual.class, name = "storage-manual"),
-      @JsonSubTypes.Type(value = StorageSplitBrainResolve.class, name = "storage-split-brain-resolve")})
+      @JsonSubTypes.Type(value = StorageSplitBrainResolve.class, name = "storage-split-brain-resolve"),
+      @JsonSubTypes.Type(value = Status.class, name = "status"),
+      @JsonSubTypes.Type(value = HostList.class, name = "host-list"),
+      @JsonSubTypes.Type(value = VmList.class, name = "vm-list"),
+      @JsonSubTypes.Type(value = PoolSwitch.class, name = "pool-switch"),
+      @JsonSubTypes.Type(value = VmSet.class, name = "vm-set")})
   public sealed interface Request extends JsonSerializable {}
+
+  /** {@code tandem status}: this node in full, every other node that answers in a line, the silent ones named. */
+  public record Status() implements Request {}
+
+  /** {@code tandem host list}: the pool's hosts as this node last read them, with each node's standing. */
+  public record HostList() implements Request {}
+
+  /** {@code tandem vm list}: HA-enabled, UUID, name, priority, power and restart state of every VM. */
+  public record VmList() implements Request {}
+
+  /**
+   * {@code tandem enable|disable} (the pool HA switch, the XenCenter field HA-Lizard used) and
+   * {@code tandem arm|disarm} (fencing and takeover, pool-wide).
+   *
+   * @param verb {@code enable}, {@code disable}, {@code arm} or {@code disarm}
+   */
+  public record PoolSwitch(String verb) implements Request {
+    public PoolSwitch { Objects.requireNonNull(verb, "verb"); }
+  }
+
+  /**
+   * {@code tandem vm set-ha VM true|false} and {@code tandem vm set-priority VM N|default}.
+   *
+   * @param vm      a VM's UUID or its exact name (an ambiguous name is refused with the candidates)
+   * @param setting {@code ha} or {@code priority}
+   */
+  public record VmSet(String vm, String setting, String value) implements Request {
+    public VmSet {
+      Objects.requireNonNull(vm, "vm");
+      Objects.requireNonNull(setting, "setting");
+      Objects.requireNonNull(value, "value");
+    }
+  }
 
   /** {@code tandem storage split-brain resolve --survivor HOST}: this host is the survivor or the victim. */
   public record StorageSplitBrainResolve(String survivor) implements Request {

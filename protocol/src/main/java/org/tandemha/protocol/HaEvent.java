@@ -90,6 +90,15 @@ public sealed interface HaEvent extends JsonSerializable {
    */
   record SplitBrain(HostId host, String resource, boolean detected, String detail, Instant at) implements HaEvent {}
 
+  /**
+   * An operator changed a setting through {@code tandem} (written before the change is applied).
+   *
+   * @param scope  {@code pool}, {@code vm <uuid>}, {@code host <uuid>} — where the key lives
+   * @param from   the value before, or empty when unset; secrets are masked ({@code ****})
+   * @param source who and how, e.g. {@code root via tandem disable on 3f9a…}
+   */
+  record ConfigChanged(String scope, String key, String from, String to, String source, Instant at) implements HaEvent {}
+
   /** Storage manual mode (iSCSI-HA's): {@code mode} is hold, primary, secondary, or automatic. */
   record StorageManualMode(HostId host, String mode, String source, Instant at) implements HaEvent {}
 

@@ -61,12 +61,12 @@ public final class RestartOrder {
   /** What is wrong with a VM's {@value #PRIORITY_KEY}, or empty when it is absent or valid. */
   public static String priorityProblem(Map<String, String> otherConfig) {
     String v = otherConfig.get(PRIORITY_KEY);
-    if (v == null || parse(v).isPresent()) return "";
+    if (v == null || v.isBlank() || parse(v).isPresent()) return "";   // blank: `tandem vm set-priority VM default`
     return PRIORITY_KEY + "=\"" + v + "\" is not a non-negative integer: XAPI order used instead";
   }
 
   private static OptionalInt parse(String v) {
-    if (v == null) return OptionalInt.empty();
+    if (v == null || v.isBlank()) return OptionalInt.empty();
     try {
       int n = Integer.parseInt(v.trim());
       return n >= 0 ? OptionalInt.of(n) : OptionalInt.empty();

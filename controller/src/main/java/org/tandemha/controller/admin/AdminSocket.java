@@ -126,7 +126,8 @@ public final class AdminSocket implements AutoCloseable {
       }
       try {
         ActorRef<AdminActor.Command> admin = localAdmin(system);
-        reply = AskPattern.<AdminActor.Command, Admin.Reply>ask(admin, r -> new AdminActor.Ask(request, r),
+        String who = peer(c);
+        reply = AskPattern.<AdminActor.Command, Admin.Reply>ask(admin, r -> new AdminActor.Ask(request, who, r),
             replyWithin, system.scheduler()).toCompletableFuture().get();
       } catch (Exception e) {
         reply = new Admin.Reply(1, List.of("the node did not answer within " + replyWithin.toSeconds() + "s: " + e));
@@ -134,6 +135,16 @@ public final class AdminSocket implements AutoCloseable {
       write(c, reply);
     } catch (IOException e) {
       log.debug("admin socket: client went away: {}", e.toString());
+    }
+  }
+
+  /** The connecting user, from the kernel's peer credentials: the journal says who changed what. */
+  static String peer(SocketChannel c) {
+    try {
+      jdk.net.UnixDomainPrincipal p = c.getOption(jdk.net.ExtendedSocketOptions.SO_PEERCRED);
+      return p.user().getName();
+    } catch (IOException | UnsupportedOperationException e) {
+      return "unknown user";
     }
   }
 

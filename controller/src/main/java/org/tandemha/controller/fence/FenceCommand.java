@@ -1,12 +1,11 @@
 package org.tandemha.controller.fence;
 
-import java.io.File;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import org.tandemha.controller.NodeConfig;
-import org.tandemha.controller.admin.AdminClient;
+import org.tandemha.controller.admin.AdminCall;
 import org.tandemha.protocol.Admin;
 
 /**
@@ -32,57 +31,40 @@ public final class FenceCommand {
       return args.isEmpty() ? 2 : 0;
     }
     if (args.get(0).equals("test")) return FenceTestCommand.run(args, out, err);
-    String host = args.get(0);
-    boolean really = false;
-    File config = null;
-    Path socket = null;
-    for (int i = 1; i < args.size(); i++) {
-      String a = args.get(i);
-      if (a.equals("--really")) {
-        really = true;
-      } else if (a.equals("--config") && i + 1 < args.size()) {
-        config = new File(args.get(++i));
-      } else if (a.equals("--socket") && i + 1 < args.size()) {
-        socket = Path.of(args.get(++i));
-      } else {
-        err.println("tandem fence: unexpected argument \"" + a + "\"");
-        err.println(USAGE);
-        return 2;
-      }
-    }
-    if (host.startsWith("-")) {
-      err.println("tandem fence: unknown option \"" + host + "\"");
+    AdminCall.Line line;
+    try {
+      line = AdminCall.parse("fence", args, Set.of(), Set.of("really"), false);
+    } catch (AdminCall.BadUsage e) {
+      err.println(e.getMessage());
       err.println(USAGE);
-      return 2;
+      return AdminCall.USAGE;
     }
-    if (!really) {
+    if (line.help()) {
+      out.println(USAGE);
+      return AdminCall.OK;
+    }
+    if (line.words().size() != 1) {
+      err.println("tandem fence: one HOST-UUID expected, got " + line.words());
+      err.println(USAGE);
+      return AdminCall.USAGE;
+    }
+    String host = line.words().get(0);
+    if (!line.flag("really")) {
       err.println("tandem fence: powering " + host + " off needs --really (to look without powering anything off: "
           + "tandem fence test " + host + ")");
-      return 2;
+      return AdminCall.USAGE;
     }
-    if (config == null && new File("/etc/tandem/tandem.conf").isFile()) config = new File("/etc/tandem/tandem.conf");
     Duration wait;
     try {
-      // Only the socket and the fence bound are needed here: no seed nodes or host identity required.
-      var raw = NodeConfig.loadLocal(config);
-      if (socket == null) socket = Path.of(raw.getString("tandem.admin.socket"));
       // Longer than the node's own bound (fence timeout + 10 s, + 5 s to find its admin actor): its answer comes first.
-      wait = raw.getDuration("tandem.ha.fence-timeout").plusSeconds(30);
+      wait = line.localConfig().getDuration("tandem.ha.fence-timeout").plusSeconds(30);
     } catch (NodeConfig.Invalid | com.typesafe.config.ConfigException e) {
       err.println("tandem fence: invalid configuration: " + e.getMessage());
-      return 2;
+      return AdminCall.USAGE;
     }
-    try {
-      Admin.Reply reply = AdminClient.call(socket, new Admin.Fence(host, true), wait);
-      reply.lines().forEach(reply.exit() == 0 ? out::println : err::println);
-      return reply.exit();
-    } catch (AdminClient.Unreachable e) {
-      err.println("tandem fence: " + e.getMessage() + "; nothing was powered off");
-      return 3;
-    } catch (AdminClient.NoAnswer e) {
-      err.println("tandem fence: " + e.getMessage() + "; the outcome is UNKNOWN: the fence may still complete — "
-          + "see `tandem events --type FenceRequested,FenceConfirmed,FenceFailed`");
-      return 1;
-    }
+    int exit = AdminCall.send("fence", line, new Admin.Fence(host, true), wait, out, err,
+        "the fence may still complete — see `tandem events --type FenceRequested,FenceConfirmed,FenceFailed`");
+    if (exit == AdminCall.UNREACHABLE) err.println("tandem fence: nothing was powered off");
+    return exit;
   }
 }

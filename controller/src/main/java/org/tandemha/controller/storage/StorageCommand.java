@@ -1,13 +1,10 @@
 package org.tandemha.controller.storage;
 
-import java.io.File;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import org.tandemha.controller.NodeConfig;
-import org.tandemha.controller.admin.AdminClient;
+import java.util.Set;
+import org.tandemha.controller.admin.AdminCall;
 import org.tandemha.protocol.Admin;
 
 /**
@@ -33,35 +30,20 @@ public final class StorageCommand {
                           reconnects; the victim (demoted first) discards its changes since the split""";
 
   public static int run(List<String> args, PrintStream out, PrintStream err) {
-    if (args.isEmpty() || args.get(0).equals("--help")) {
-      (args.isEmpty() ? err : out).println(USAGE);
-      return args.isEmpty() ? 2 : 0;
+    AdminCall.Line line;
+    try {
+      line = AdminCall.parse("storage", args, Set.of("survivor"), Set.of(), true);
+    } catch (AdminCall.BadUsage e) {
+      err.println(e.getMessage());
+      err.println(USAGE);
+      return AdminCall.USAGE;
     }
-    List<String> words = new ArrayList<>();
-    boolean json = false;
-    String survivor = null;
-    File config = null;
-    Path socket = null;
-    for (int i = 0; i < args.size(); i++) {
-      String a = args.get(i);
-      if (a.equals("--json")) {
-        json = true;
-      } else if (a.equals("--config") && i + 1 < args.size()) {
-        config = new File(args.get(++i));
-      } else if (a.equals("--survivor") && i + 1 < args.size()) {
-        survivor = args.get(++i);
-      } else if (a.equals("--socket") && i + 1 < args.size()) {
-        socket = Path.of(args.get(++i));
-      } else if (a.startsWith("-")) {
-        err.println("tandem storage: unknown option \"" + a + "\"");
-        err.println(USAGE);
-        return 2;
-      } else {
-        words.add(a);
-      }
+    if (line.help()) {
+      out.println(USAGE);
+      return AdminCall.OK;
     }
     Admin.Request request;
-    String verb = String.join(" ", words);
+    String verb = String.join(" ", line.words());
     switch (verb) {
       case "status" -> request = new Admin.StorageStatus();
       case "manual-mode enable" -> request = new Admin.StorageManual("enable");
@@ -69,43 +51,23 @@ public final class StorageCommand {
       case "become-primary" -> request = new Admin.StorageManual("become-primary");
       case "become-secondary" -> request = new Admin.StorageManual("become-secondary");
       case "split-brain resolve" -> {
-        if (survivor == null) {
+        if (line.value("survivor").isEmpty()) {
           err.println("tandem storage split-brain resolve: --survivor HOST-UUID is required (the host whose data is kept)");
-          return 2;
+          return AdminCall.USAGE;
         }
-        request = new Admin.StorageSplitBrainResolve(survivor);
+        request = new Admin.StorageSplitBrainResolve(line.value("survivor").get());
       }
       default -> {
-        err.println("tandem storage: unknown command \"" + verb + "\"");
+        err.println(verb.isEmpty() ? "tandem storage: missing command" : "tandem storage: unknown command \"" + verb + "\"");
         err.println(USAGE);
-        return 2;
+        return AdminCall.USAGE;
       }
     }
-    if (json && !(request instanceof Admin.StorageStatus)) {
+    if (line.json() && !(request instanceof Admin.StorageStatus)) {
       err.println("tandem storage: --json goes with status only");
-      return 2;
+      return AdminCall.USAGE;
     }
-    if (config == null && new File("/etc/tandem/tandem.conf").isFile()) config = new File("/etc/tandem/tandem.conf");
-    try {
-      if (socket == null) socket = Path.of(NodeConfig.loadLocal(config).getString("tandem.admin.socket"));
-    } catch (NodeConfig.Invalid | com.typesafe.config.ConfigException e) {
-      err.println("tandem storage: invalid configuration: " + e.getMessage());
-      return 2;
-    }
-    try {
-      Admin.Reply reply = AdminClient.call(socket, request, Duration.ofSeconds(20));
-      if (json && reply.exit() == 0) {
-        out.println(org.tandemha.controller.admin.AdminSocket.json(reply.data()));
-      } else {
-        reply.lines().forEach(reply.exit() == 0 ? out::println : err::println);
-      }
-      return reply.exit();
-    } catch (AdminClient.Unreachable e) {
-      err.println("tandem storage: " + e.getMessage());
-      return 3;
-    } catch (AdminClient.NoAnswer e) {
-      err.println("tandem storage: " + e.getMessage() + "; see `tandem events --type StorageManualMode,StorageStep`");
-      return 1;
-    }
+    return AdminCall.send("storage", line, request, Duration.ofSeconds(20), out, err,
+        "see `tandem events --type StorageManualMode,StorageStep`");
   }
 }

@@ -93,6 +93,8 @@ class AdminSocketTest {
       assertEquals(2, notUuid.rc());
       assertTrue(notUuid.err().contains("is not a host UUID"), notUuid.err());
       assertTrue(raw(socket, "{not json\n").contains("\"exit\":2"));
+      assertTrue(raw(socket, "{\"verb\":\"status\",\"pad\":\"" + "x".repeat(70_000) + "\"}\n").contains("longer than"),
+          "an oversized request is refused whole");
       assertTrue(raw(socket, "{\"verb\":\"reboot-everything\"}\n").contains("not an admin request"));
       assertTrue(raw(socket, "{\"verb\":\"fence\",\"host\":\"" + PEER + "\"}\n").contains("needs --really"));
       assertEquals(1, fenced.size(), "no bad request fenced anything");

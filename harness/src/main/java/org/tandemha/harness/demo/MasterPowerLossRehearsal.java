@@ -103,6 +103,7 @@ public final class MasterPowerLossRehearsal implements AutoCloseable {
       }
     }
     printEvents(journalB.getParent(), t0);
+    printTandemStatus();
     List<String> breaches = pool.safetyBreaches();
     if (!breaches.isEmpty()) return result(false, "the one rule broke: " + breaches, seconds, states, starts, journal);
     return result(true, "", seconds, states, starts, journal);
@@ -117,6 +118,19 @@ public final class MasterPowerLossRehearsal implements AutoCloseable {
     say("$ ops/tandem events --dir %s --since %s --type %s", journalDir, since, types);
     org.tandemha.controller.journal.EventsCommand.run(List.of("--dir", journalDir.toString(), "--since", since,
         "--type", types), o.out(), o.out(), Instant::now, () -> true);
+  }
+
+  /** The survivor's admin socket, for {@code ops/tandem status --socket}. */
+  public Path survivorSocket() {
+    return cluster.adminSocket(DemoPool.XCP_B);
+  }
+
+  /** What an operator sees next on the survivor: {@code tandem status}. */
+  private void printTandemStatus() {
+    say("");
+    say("$ ops/tandem status   (on xcp-b)");
+    org.tandemha.controller.admin.NodeCommands.run("status", List.of("--socket", survivorSocket().toString()), o.out(),
+        o.out());
   }
 
   private Result failed(String reason) {
