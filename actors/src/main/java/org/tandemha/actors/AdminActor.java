@@ -52,7 +52,7 @@ public final class AdminActor extends AbstractBehavior<AdminActor.Command> {
   /** The node's parts the cluster-wide and settings verbs need; absent in tests of the fence and storage verbs. */
   public record Node(ActorRef<NodeGuardian.Command> guardian, ActorRef<QuorumActor.Command> quorum,
                      ActorRef<HaJournal.Command> journal, XapiPort xapi, Clock clock, Executor blockingIo,
-                     HaSettings ha) {}
+                     HaSettings ha, ActorRef<AlertActor.Command> alerts) {}
 
   /**
    * @param storage the storage role actor, when this host has replicated storage
@@ -132,14 +132,22 @@ public final class AdminActor extends AbstractBehavior<AdminActor.Command> {
     if (a.request() instanceof Admin.Fence f) return fence(f, a.replyTo());
     if (a.request() instanceof Admin.Status || a.request() instanceof Admin.HostList
         || a.request() instanceof Admin.VmList || a.request() instanceof Admin.PoolSwitch
-        || a.request() instanceof Admin.VmSet) {
+        || a.request() instanceof Admin.VmSet || a.request() instanceof Admin.Alerts) {
       if (node.isEmpty()) {
         a.replyTo().tell(new Admin.Reply(1, List.of("this admin actor runs without a node: " + a.request()
             + " cannot be answered here")));
         return this;
       }
       Node n = node.get();
-      if (a.request() instanceof Admin.Status) {
+      if (a.request() instanceof Admin.Alerts al) {
+        switch (al.verb()) {
+          case "test" -> n.alerts().tell(new AlertActor.Test(a.who(), a.replyTo()));
+          case "list" -> n.alerts().tell(new AlertActor.Recent(a.replyTo()));
+          case "clear" -> n.alerts().tell(new AlertActor.Clear(a.replyTo()));
+          default -> a.replyTo().tell(new Admin.Reply(2, List.of("unknown alerts verb \"" + al.verb()
+              + "\": test, list or clear")));
+        }
+      } else if (a.request() instanceof Admin.Status) {
         getContext().spawnAnonymous(StatusRound.create(self, n, storage, others,
             (local, peers, silent) -> NodeStatusScreen.status(local, peers, silent, Instant.now()), a.replyTo()));
       } else if (a.request() instanceof Admin.HostList) {

@@ -86,7 +86,12 @@ public final class HaJournal
 
   public static final String TAG = "ha-event";
 
-  public static Behavior<Command> create(HostId self) { return new HaJournal(self); }
+  /** Each event, once written, is published on the event stream: the alert actor hears every decision there. */
+  public static Behavior<Command> create(HostId self) {
+    return akka.actor.typed.javadsl.Behaviors.setup(ctx -> new HaJournal(self, ctx.getSystem()));
+  }
+
+  private final akka.actor.typed.ActorSystem<?> system;
 
   /**
    * A stand-in for benches and tests of one actor: every record acknowledged at once and added to {@code into},
@@ -105,9 +110,10 @@ public final class HaJournal
         }).build();
   }
 
-  private HaJournal(HostId self) {
+  private HaJournal(HostId self, akka.actor.typed.ActorSystem<?> system) {
     super(PersistenceId.of("Ha", self.uuid()),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
+    this.system = system;
   }
 
   /**
@@ -125,7 +131,9 @@ public final class HaJournal
 
   @Override public CommandHandlerWithReply<Command, HaEvent, State> commandHandler() {
     return newCommandHandlerWithReplyBuilder().forAnyState()
-        .onCommand(Record.class, (s, c) -> Effect().persist(c.event()).thenReply(c.replyTo(), ns -> Done.getInstance()))
+        .onCommand(Record.class, (s, c) -> Effect().persist(c.event())
+            .thenRun(ns -> system.eventStream().tell(new akka.actor.typed.eventstream.EventStream.Publish<>(c.event())))
+            .thenReply(c.replyTo(), ns -> Done.getInstance()))
         .onCommand(GetStanding.class, (s, c) -> Effect().reply(c.replyTo(),
             new Standing(s.armed(), s.suspended(), s.unfinished(), s.loneRebooted(), s.storageManual(),
                 s.suspendedBecause(), s.lastTakeover())))

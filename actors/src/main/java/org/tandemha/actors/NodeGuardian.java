@@ -86,11 +86,30 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
    * @param replicated this host's DRBD/iSCSI/floating-IP storage (issue #8), with its floating IP for messages
    */
   public record Ports(XapiPort xapi, FencePort fence, NetPort net, SelfFence selfFence, LocalDomains domains,
-                      StorageRole storage, Clock clock, Optional<Replicated> replicated) {
+                      StorageRole storage, Clock clock, Optional<Replicated> replicated, Alerting alerting) {
+    public Ports(XapiPort xapi, FencePort fence, NetPort net, SelfFence selfFence, LocalDomains domains,
+                 StorageRole storage, Clock clock, Optional<Replicated> replicated) {
+      this(xapi, fence, net, selfFence, domains, storage, clock, replicated, Alerting.NONE);
+    }
+
     public Ports(XapiPort xapi, FencePort fence, NetPort net, SelfFence selfFence, LocalDomains domains,
                  StorageRole storage, Clock clock) {
       this(xapi, fence, net, selfFence, domains, storage, clock, Optional.empty());
     }
+  }
+
+  /**
+   * Where alerts go (issue #9 item 7).
+   *
+   * @param channels     e-mail, webhook
+   * @param poolMessages also as pool messages through XAPI (HA-Lizard's ENABLE_ALERTS)
+   */
+  public record Alerting(List<org.tandemha.actors.port.AlertChannel> channels, boolean poolMessages,
+                         AlertActor.Settings settings) {
+    public Alerting { channels = List.copyOf(channels); }
+
+    public static final Alerting NONE = new Alerting(List.of(), false,
+        new AlertActor.Settings(Duration.ofMinutes(60), Map.of(), AlertActor.Settings.DEFAULT_RETRIES));
   }
 
   /** @param peers the hosts replicating this storage; empty = every other pool host */
@@ -177,9 +196,13 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
     this.storageRole = ports.replicated().map(r -> ctx.spawn(supervised(StorageRoleActor.create(self, r.port(),
         r.floatingIp(), r.peers(), journal, ports.clock(), blockingIo, mode -> showManualMode(ports.xapi(), self, mode))),
         "storage"));
+    List<org.tandemha.actors.port.AlertChannel> alertChannels = new java.util.ArrayList<>(ports.alerting().channels());
+    if (ports.alerting().poolMessages()) alertChannels.add(new org.tandemha.actors.alert.XapiMessages(ports.xapi()));
+    ActorRef<AlertActor.Command> alerts = ctx.spawn(supervised(AlertActor.create(self, alertChannels,
+        ports.alerting().settings(), Optional.of(ctx.getSelf()), ports.clock(), blockingIo)), "alerts");
     ctx.spawn(supervised(AdminActor.create(self, new AdminActor.Sources(fence, storageRole, Optional.of(
-        new AdminActor.Node(ctx.getSelf(), quorum, journal, ports.xapi(), ports.clock(), blockingIo, settings.ha()))))),
-        "admin");
+        new AdminActor.Node(ctx.getSelf(), quorum, journal, ports.xapi(), ports.clock(), blockingIo, settings.ha(),
+            alerts))))), "admin");
     StorageRole handOver = storageRole.<StorageRole>map(a -> new StorageRoleHandOver(a, ctx.getSystem(),
         ports.replicated().get().port().describe())).orElse(ports.storage());
     this.takeoverPorts = new TakeoverActor.Ports(ports.xapi(), ports.net(), handOver, ports.clock(), blockingIo,

@@ -17,6 +17,7 @@ public final class Main {
              tandem storage status [--json] | manual-mode enable|disable | become-primary | become-secondary
              tandem status [--json] | version | host list | vm list | vm set-ha VM true|false
              tandem vm set-priority VM N|default | enable | disable | arm | disarm
+             tandem alert test | alerts list [--json] | alerts clear
         node     runs this host's Tandem node
         witness  runs a witness: a cluster member that only votes for quorum (no HA actors), for a third
                  machine next to a two-host pool
@@ -30,6 +31,7 @@ public final class Main {
         vm       `vm list`, `vm set-ha`, `vm set-priority` (`tandem vm --help`)
         enable, disable  the pool HA switch (the XenCenter field HA-Lizard used)
         arm, disarm      fencing and takeover on every node
+        alert, alerts    `alert test` through every channel; `alerts list|clear` (`tandem alerts --help`)
         every verb takes --help; exit 0 done, 1 failed, 2 bad usage or value, 3 node unreachable
         FILE (default /etc/tandem/tandem.conf if it exists) overrides the defaults in application.conf.""";
 
@@ -102,6 +104,7 @@ public final class Main {
     java.util.Optional<org.tandemha.actors.port.SelfFence.Watchdog> watchdog;
     try {
       org.tandemha.controller.storage.StorageConfig.read(config.raw());   // refused here, before anything starts
+      org.tandemha.controller.alert.AlertConfig.read(config.raw());
       watchdog = org.tandemha.controller.fence.FenceConfig.watchdog(config.raw());
     } catch (NodeConfig.Invalid e) {
       err.println("tandem node: invalid configuration: " + e.getMessage());

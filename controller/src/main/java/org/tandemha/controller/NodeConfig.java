@@ -205,4 +205,24 @@ public record NodeConfig(Config raw, NodeSettings settings, SdkXapiAdapter.Endpo
     if (d.isNegative() || d.isZero()) throw new Invalid(key + " must be a positive duration, got " + d);
     return d;
   }
+
+  /** A secret's file: a regular file readable by its owner alone (0600 or 0400); its first line is the secret. */
+  public static String secret(String key, java.nio.file.Path file) {
+    try {
+      if (!java.nio.file.Files.isRegularFile(file)) throw new Invalid(key + ": " + file + " is not a file");
+      java.util.Set<java.nio.file.attribute.PosixFilePermission> perms = java.nio.file.Files.getPosixFilePermissions(file);
+      for (java.nio.file.attribute.PosixFilePermission p : perms) {
+        if (p.name().startsWith("GROUP") || p.name().startsWith("OTHERS")) {
+          throw new Invalid(key + ": " + file + " is readable by others (" +
+              java.nio.file.attribute.PosixFilePermissions.toString(perms) + "); chmod 600 it");
+        }
+      }
+      String text = java.nio.file.Files.readString(file);
+      String first = text.lines().findFirst().orElse("");
+      if (first.isEmpty()) throw new Invalid(key + ": " + file + " is empty");
+      return first;
+    } catch (java.io.IOException e) {
+      throw new Invalid(key + ": " + file + " cannot be read: " + e.getMessage(), e);
+    }
+  }
 }

@@ -42,7 +42,8 @@ public final class TandemNode {
                                                         java.util.Optional<NodeGuardian.Replicated> storage) {
     Clock clock = Clock.system();
     NodeGuardian.Ports ports = new NodeGuardian.Ports(new SdkXapiAdapter(config.xapi(), clock), fence,
-        net, selfFence, domains, StorageRole.NONE, clock, storage);
+        net, selfFence, domains, StorageRole.NONE, clock, storage,
+        org.tandemha.controller.alert.AlertConfig.read(config.raw()));
     // The host this node runs on travels as its cluster role, so peers map members to pool hosts.
     Config akka = config.raw().withValue("akka.cluster.roles",
         ConfigValueFactory.fromIterable(List.of(QuorumActor.hostRole(config.settings().self()))));

@@ -21,11 +21,17 @@ public final class Admin {
       @JsonSubTypes.Type(value = HostList.class, name = "host-list"),
       @JsonSubTypes.Type(value = VmList.class, name = "vm-list"),
       @JsonSubTypes.Type(value = PoolSwitch.class, name = "pool-switch"),
-      @JsonSubTypes.Type(value = VmSet.class, name = "vm-set")})
+      @JsonSubTypes.Type(value = VmSet.class, name = "vm-set"),
+      @JsonSubTypes.Type(value = Alerts.class, name = "alerts")})
   public sealed interface Request extends JsonSerializable {}
 
   /** {@code tandem status}: this node in full, every other node that answers in a line, the silent ones named. */
   public record Status() implements Request {}
+
+  /** {@code tandem alert test}, {@code tandem alerts list|clear}: {@code verb} is test, list or clear. */
+  public record Alerts(String verb) implements Request {
+    public Alerts { Objects.requireNonNull(verb, "verb"); }
+  }
 
   /** {@code tandem host list}: the pool's hosts as this node last read them, with each node's standing. */
   public record HostList() implements Request {}

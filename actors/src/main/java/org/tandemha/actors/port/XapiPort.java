@@ -76,4 +76,12 @@ public interface XapiPort {
 
   /** What event.from returned: the token to continue from and how many objects changed. */
   record PoolChanges(String token, int changes) {}
+
+  /**
+   * A pool message, as XenCenter and Xen Orchestra list them under Alerts (HA-Lizard's ENABLE_ALERTS): {@code name}
+   * its title, {@code priority} 1 highest … 5 lowest, {@code body} the text.
+   */
+  default void createPoolMessage(String name, long priority, String body) {
+    throw new UnsupportedOperationException("this XAPI port cannot create pool messages");
+  }
 }

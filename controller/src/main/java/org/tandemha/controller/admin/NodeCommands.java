@@ -53,13 +53,18 @@ public final class NodeCommands {
       "disable", "usage: tandem disable\n  turns the pool HA switch off: no VM is restarted; fencing stays armed\n"
           + COMMON,
       "arm", "usage: tandem arm\n  lets every node fence lost hosts and take their work over again\n" + COMMON,
+      "alert", "usage: tandem alert test\n  sends a test alert through every configured channel (e-mail, pool message, "
+          + "webhook) and says how each took it\n" + COMMON,
+      "alerts", "usage: tandem alerts list [--json] | clear\n  list: this node's recent alerts and how each channel "
+          + "took them, and the duplicates suppressed (MAIL_SCREEN_TIME); clear: forget them, restart the window\n"
+          + COMMON,
       "disarm", "usage: tandem disarm\n  no node fences or takes over (HA VMs that halt are still restarted)\n"
           + COMMON);
 
   public static boolean handles(String verb) { return USAGE.containsKey(verb); }
 
   public static int run(String verb, List<String> args, PrintStream out, PrintStream err) {
-    boolean reads = Set.of("status", "version", "host", "vm").contains(verb);
+    boolean reads = Set.of("status", "version", "host", "vm", "alerts").contains(verb);
     AdminCall.Line line;
     try {
       line = AdminCall.parse(verb, args, Set.of(), Set.of(), reads);
@@ -109,12 +114,25 @@ public final class NodeCommands {
           }
         }
       }
+      case "alert" -> {
+        if (!w.equals(List.of("test"))) return usage(verb, w.isEmpty() ? "missing command" : "unknown command \""
+            + String.join(" ", w) + "\"", err);
+        request = new Admin.Alerts("test");
+      }
+      case "alerts" -> {
+        if (w.size() != 1 || !Set.of("list", "clear").contains(w.get(0))) {
+          return usage(verb, w.isEmpty() ? "missing command" : "unknown command \"" + String.join(" ", w) + "\"", err);
+        }
+        if (line.json() && !w.get(0).equals("list")) return usage(verb, "--json goes with alerts list only", err);
+        request = new Admin.Alerts(w.get(0));
+      }
       default -> {   // enable, disable, arm, disarm
         if (!w.isEmpty()) return usage(verb, "unexpected argument \"" + w.get(0) + "\"", err);
         request = new Admin.PoolSwitch(verb);
       }
     }
-    return AdminCall.send(verb, line, request, Duration.ofSeconds(20), out, err,
+    // An alert test waits for every channel: a mail server's timeout, with a margin.
+    return AdminCall.send(verb, line, request, Duration.ofSeconds(request instanceof Admin.Alerts ? 60 : 20), out, err,
         "see `tandem events --type ConfigChanged`");
   }
 

@@ -221,23 +221,8 @@ public final class FenceConfig {
     return s;
   }
 
-  /** A secret's file: a regular file readable by its owner alone (0600 or 0400); its first line is the secret. */
   static String secret(String key, Path file) {
-    try {
-      if (!Files.isRegularFile(file)) throw new NodeConfig.Invalid(key + ": " + file + " is not a file");
-      Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
-      for (PosixFilePermission p : perms) {
-        if (p.name().startsWith("GROUP") || p.name().startsWith("OTHERS")) {
-          throw new NodeConfig.Invalid(key + ": " + file + " is readable by others (" +
-              java.nio.file.attribute.PosixFilePermissions.toString(perms) + "); chmod 600 it");
-        }
-      }
-      String text = Files.readString(file);
-      String first = text.lines().findFirst().orElse("");
-      if (first.isEmpty()) throw new NodeConfig.Invalid(key + ": " + file + " is empty");
-      return first;
-    } catch (IOException e) {
-      throw new NodeConfig.Invalid(key + ": " + file + " cannot be read: " + e.getMessage(), e);
-    }
+    return NodeConfig.secret(key, file);
   }
+
 }

@@ -130,6 +130,14 @@ public final class SdkXapiAdapter implements XapiPort {
 
   private static String nz(String s) { return s == null ? "" : s; }
 
+  @Override public void createPoolMessage(String name, long priority, String body) {
+    withMaster("message.create " + name, c -> {
+      Pool pool = Pool.getAll(c).iterator().next();
+      com.xensource.xenapi.Message.create(c, name, priority, com.xensource.xenapi.Types.Cls.POOL, pool.getUuid(c), body);
+      return null;
+    });
+  }
+
   @Override public void setPoolOtherConfig(String key, String value) {
     withMaster("pool other-config " + key, c -> {
       Pool pool = Pool.getAll(c).iterator().next();

@@ -88,6 +88,12 @@ public final class SimPool implements AutoCloseable {
     final Map<String, SimVm> vms = new LinkedHashMap<>();
     final Map<String, SimAppliance> appliances = new LinkedHashMap<>();
     final Map<String, SimTask> tasks = new LinkedHashMap<>();
+    /** Pool messages (message.create): what XenCenter and Xen Orchestra list as alerts. */
+    final Map<String, SimMessage> messages = new LinkedHashMap<>();
+
+    /** One message.create: {@code cls} Pool, Host, VM, …; priority 1 highest … 5. */
+    public record SimMessage(String ref, String uuid, String name, long priority, String cls, String objUuid,
+                             Instant timestamp, String body) {}
     final Map<String, SimSession> sessions = new LinkedHashMap<>();
     private long nextDomid = 1;
     private final List<CallRecord> callLog = new ArrayList<>();
@@ -658,6 +664,13 @@ public final class SimPool implements AutoCloseable {
     public Map<String, String> hostOtherConfig(String hostUuid) {
         synchronized (lock) {
             return Map.copyOf(hostByUuid(hostUuid).otherConfig);
+        }
+    }
+
+    /** The pool's messages, oldest first. */
+    public List<SimMessage> messages() {
+        synchronized (lock) {
+            return List.copyOf(messages.values());
         }
     }
 

@@ -143,6 +143,18 @@ final class SimRecords {
         return r;
     }
 
+    static Map<String, Object> message(SimPool.SimMessage m) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("uuid", m.uuid());
+        r.put("name", m.name());
+        r.put("priority", m.priority());
+        r.put("cls", m.cls());
+        r.put("obj_uuid", m.objUuid());
+        r.put("timestamp", m.timestamp());
+        r.put("body", m.body());
+        return r;
+    }
+
     static Map<String, Object> task(SimTask t) {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("uuid", t.uuid);

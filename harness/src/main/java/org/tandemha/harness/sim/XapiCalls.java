@@ -87,6 +87,7 @@ final class XapiCalls {
         registerDisks();
         registerTask();
         registerEvent();
+        registerMessage();
         methods.put("system.listMethods", new Method("system.listMethods", false, 0, 0,
                 (ctx, a) -> new ArrayList<>(new java.util.TreeSet<>(methods.keySet()))));
         for (Method m : methods.values()) alternativeNames.put(m.name().replace('.', '_'), m);
@@ -955,6 +956,46 @@ final class XapiCalls {
             return "";
         };
         return "";
+    }
+
+    // ---------------------------------------------------------------- message (pool alerts, XenCenter's Alerts)
+
+    private static final Set<String> MESSAGE_CLASSES =
+            Set.of("VM", "Host", "SR", "Pool", "VMPP", "VMSS", "PVS_proxy", "VDI", "Certificate");
+
+    private void registerMessage() {
+        register("message.create", 5, (ctx, a) -> {
+            String cls = str(a.get(2));
+            String objUuid = str(a.get(3));
+            long priority;
+            try {
+                priority = Long.parseLong(str(a.get(1)));
+            } catch (NumberFormatException e) {
+                throw new XapiFailure("FIELD_TYPE_ERROR", "priority");
+            }
+            if (!MESSAGE_CLASSES.contains(cls)) throw new XapiFailure("INVALID_VALUE", "cls", cls);
+            boolean exists = switch (cls) {
+                case "Pool" -> pool.poolUuid.equals(objUuid);
+                case "Host" -> pool.hosts.values().stream().anyMatch(h -> h.uuid.equals(objUuid));
+                case "VM" -> pool.vms.values().stream().anyMatch(v -> v.uuid.equals(objUuid));
+                default -> true;
+            };
+            if (!exists) throw new XapiFailure("UUID_INVALID", cls.toLowerCase(java.util.Locale.ROOT), objUuid);
+            SimPool.SimMessage m = new SimPool.SimMessage(SimPool.newRef(), java.util.UUID.randomUUID().toString(),
+                    str(a.get(0)), priority, cls, objUuid, Instant.now(), str(a.get(4)));
+            pool.messages.put(m.ref(), m);
+            return m.ref();
+        });
+        register("message.get_all", 0, (ctx, a) -> new ArrayList<>(pool.messages.keySet()));
+        register("message.get_all_records", 0, (ctx, a) -> {
+            Map<String, Object> all = new LinkedHashMap<>();
+            for (SimPool.SimMessage m : pool.messages.values()) all.put(m.ref(), SimRecords.message(m));
+            return all;
+        });
+        register("message.destroy", 1, (ctx, a) -> {
+            if (pool.messages.remove(str(a.get(0))) == null) throw new XapiFailure("HANDLE_INVALID", "message", str(a.get(0)));
+            return "";
+        });
     }
 
     // ---------------------------------------------------------------- shared

@@ -140,6 +140,16 @@ class OperatorCliTest {
         }
       }), "xa reads the disarm");
       assertEquals(0, tandem(a, "arm").rc());
+      assertTrue(SimCluster.await(Duration.ofSeconds(10), () -> p.cluster.pool.messages().stream()
+          .anyMatch(m -> m.name().equals("Tandem - Tandem DISARMED") && m.cls().equals("Pool") && m.priority() == 2)),
+          "the disarm alerted as a pool message: " + p.cluster.pool.messages());
+      Run test = tandem(a, "alert", "test");
+      assertEquals(0, test.rc(), test.all());
+      assertTrue(test.out().contains("xapi pool message: sent"), test.out());
+      assertTrue(p.cluster.pool.messages().stream().anyMatch(m -> m.name().startsWith("Tandem - Test Message ID")));
+      Run listed = tandem(a, "alerts", "list", "--json");
+      assertEquals(0, listed.rc(), listed.all());
+      assertTrue(json.readTree(listed.out()).path("alerts").toString().contains("DISARMED"), listed.out());
 
       List<JournalTimeline.Entry> changes = p.cluster.events(XA, "ConfigChanged", t0);
       assertTrue(changes.size() >= 5, "journaled on xa: " + p.types(XA, t0));
