@@ -47,12 +47,15 @@ public final class AdminActor extends AbstractBehavior<AdminActor.Command> {
   /** Another node's status round asks for this node's report. */
   public record PeerReport(ActorRef<NodeReport> replyTo) implements Command, CborSerializable {}
   private record Listed(Receptionist.Listing listing) implements Command {}
-  private record PoolKnown(Ask ask, NodeGuardian.PoolView view) implements Command {}
+  /** @param fresh read from XAPI just now (a change is judged on it), not the guardian's last read */
+  private record PoolKnown(Ask ask, NodeGuardian.PoolView view, boolean fresh) implements Command {
+    PoolKnown(Ask ask, NodeGuardian.PoolView view) { this(ask, view, false); }
+  }
 
   /** The node's parts the cluster-wide and settings verbs need; absent in tests of the fence and storage verbs. */
   public record Node(ActorRef<NodeGuardian.Command> guardian, ActorRef<QuorumActor.Command> quorum,
                      ActorRef<HaJournal.Command> journal, XapiPort xapi, Clock clock, Executor blockingIo,
-                     HaSettings ha, ActorRef<AlertActor.Command> alerts) {}
+                     HaSettings ha, ActorRef<AlertActor.Command> alerts, org.tandemha.actors.port.PoolConfig config) {}
 
   /**
    * @param storage the storage role actor, when this host has replicated storage
@@ -132,7 +135,8 @@ public final class AdminActor extends AbstractBehavior<AdminActor.Command> {
     if (a.request() instanceof Admin.Fence f) return fence(f, a.replyTo());
     if (a.request() instanceof Admin.Status || a.request() instanceof Admin.HostList
         || a.request() instanceof Admin.VmList || a.request() instanceof Admin.PoolSwitch
-        || a.request() instanceof Admin.VmSet || a.request() instanceof Admin.Alerts) {
+        || a.request() instanceof Admin.VmSet || a.request() instanceof Admin.Alerts
+        || a.request() instanceof Admin.ConfigGet || a.request() instanceof Admin.ConfigSet) {
       if (node.isEmpty()) {
         a.replyTo().tell(new Admin.Reply(1, List.of("this admin actor runs without a node: " + a.request()
             + " cannot be answered here")));
@@ -186,29 +190,71 @@ public final class AdminActor extends AbstractBehavior<AdminActor.Command> {
           + (k.view().readError().isEmpty() ? "" : ": " + k.view().readError()) + "; nothing changed")));
       return this;
     }
-    PoolSnapshot pool = k.view().pool().get();
     Node n = node.get();
-    if (a.request() instanceof Admin.VmList) {
-      a.replyTo().tell(VmScreen.list(pool, n.ha()));
+    boolean writes = a.request() instanceof Admin.ConfigSet || a.request() instanceof Admin.PoolSwitch
+        || a.request() instanceof Admin.VmSet;
+    if (writes && !k.fresh()) {
+      // A change is judged on the pool as it is now: the guardian's last read may predate a change just made.
+      getContext().pipeToSelf(java.util.concurrent.CompletableFuture.supplyAsync(n.xapi()::readPool, n.blockingIo()),
+          (pool, e) -> new PoolKnown(a, new NodeGuardian.PoolView(Optional.ofNullable(pool), k.view().ha(),
+              e == null ? "" : "the pool cannot be read now: " + e.getMessage()), true));
       return this;
     }
-    if (a.request() instanceof Admin.PoolSwitch s) return poolSwitch(s, a, pool, n);
-    return vmSet((Admin.VmSet) a.request(), a, pool, n);
+    PoolSnapshot pool = k.view().pool().get();
+    HaSettings ha = k.view().ha();   // as the node applies them now (pool settings included)
+    if (a.request() instanceof Admin.VmList) {
+      a.replyTo().tell(VmScreen.list(pool, ha));
+      return this;
+    }
+    if (a.request() instanceof Admin.ConfigGet g) {
+      a.replyTo().tell(ConfigScreen.get(n.config().effective(pool.poolOtherConfig()), g.name()));
+      return this;
+    }
+    if (a.request() instanceof Admin.ConfigSet s) return configSet(s, a, pool, n);
+    if (a.request() instanceof Admin.PoolSwitch s) return poolSwitch(s, a, pool, n, ha);
+    return vmSet((Admin.VmSet) a.request(), a, pool, n, ha);
   }
 
-  private Behavior<Command> poolSwitch(Admin.PoolSwitch s, Ask a, PoolSnapshot pool, Node n) {
+  /**
+   * {@code config set | restore | reset-defaults | import-halizard}: every value checked (each against the ones before
+   * it), nothing written unless all pass; unchanged values skipped; then one journaled change for all.
+   */
+  private Behavior<Command> configSet(Admin.ConfigSet s, Ask a, PoolSnapshot pool, Node n) {
+    ConfigScreen.Plan plan = ConfigScreen.plan(n.config(), pool.poolOtherConfig(), s);
+    if (!plan.problems().isEmpty()) {
+      a.replyTo().tell(new Admin.Reply(2, plan.problems()));
+      return this;
+    }
+    if (plan.changes().isEmpty()) {
+      List<String> lines = new java.util.ArrayList<>(plan.notes());
+      lines.add("nothing changed: every value is already so");
+      a.replyTo().tell(new Admin.Reply(0, lines));
+      return this;
+    }
+    String source = a.who() + " via tandem config " + s.how() + " on " + self.uuid();
+    List<HaEvent.ConfigChanged> events = plan.changes().stream().map(c -> new HaEvent.ConfigChanged("pool", c.key(),
+        n.config().isSecret(c.name()) ? "****" : pool.poolOtherConfig().getOrDefault(c.key(), ""),
+        n.config().isSecret(c.name()) ? "****" : c.value(), source, n.clock().now())).toList();
+    List<String> done = new java.util.ArrayList<>(plan.notes());
+    done.addAll(plan.done());
+    getContext().spawnAnonymous(SettingChange.create(n, new SettingChange.Change(events,
+        () -> plan.changes().forEach(c -> n.xapi().setPoolOtherConfig(c.key(), c.value())), done), a.replyTo()));
+    return this;
+  }
+
+  private Behavior<Command> poolSwitch(Admin.PoolSwitch s, Ask a, PoolSnapshot pool, Node n, HaSettings ha) {
     String key;
     String value;
     List<String> done;
     switch (s.verb()) {
       case "enable" -> {
-        key = n.ha().field();
+        key = ha.field();
         value = "true";
         done = List.of("Success: pool HA enabled (pool other-config " + key + "=true); every node follows at its next "
             + "pool read");
       }
       case "disable" -> {
-        key = n.ha().field();
+        key = ha.field();
         value = "false";
         done = List.of("Success: pool HA disabled (pool other-config " + key + "=false): no VM is restarted until "
             + "`tandem enable`; fencing of lost hosts stays armed (`tandem disarm` stops it)");
@@ -242,7 +288,7 @@ public final class AdminActor extends AbstractBehavior<AdminActor.Command> {
     return this;
   }
 
-  private Behavior<Command> vmSet(Admin.VmSet s, Ask a, PoolSnapshot pool, Node n) {
+  private Behavior<Command> vmSet(Admin.VmSet s, Ask a, PoolSnapshot pool, Node n, HaSettings ha) {
     VmChoice.Result chosen = VmChoice.choose(pool.vms(), s.vm());
     if (!chosen.found()) {
       a.replyTo().tell(new Admin.Reply(2, List.of(chosen.problem().split("\n"))));
@@ -258,9 +304,9 @@ public final class AdminActor extends AbstractBehavior<AdminActor.Command> {
         a.replyTo().tell(new Admin.Reply(2, List.of("tandem vm set-ha: \"" + s.value() + "\" must be true or false")));
         return this;
       }
-      key = n.ha().vmFieldKey();
-      String note = n.ha().vappMode() ? " (note: OP_MODE=1 manages vApps as units; this field is not read)"
-          : n.ha().globalVmHa() ? " (note: GLOBAL_VM_HA=1 manages every VM; this field is read only with GLOBAL_VM_HA=0)"
+      key = ha.vmFieldKey();
+      String note = ha.vappMode() ? " (note: OP_MODE=1 manages vApps as units; this field is not read)"
+          : ha.globalVmHa() ? " (note: GLOBAL_VM_HA=1 manages every VM; this field is read only with GLOBAL_VM_HA=0)"
           : "";
       done = List.of("Success: VM " + vm.name() + " (" + vm.id().uuid() + ") updated to HA status: " + value + note);
     } else if (s.setting().equals("priority")) {

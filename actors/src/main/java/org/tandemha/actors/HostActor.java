@@ -27,6 +27,8 @@ import org.tandemha.protocol.NodeSettings;
  */
 public final class HostActor extends AbstractBehavior<HostActor.Command> {
   public sealed interface Command {}
+  /** The pool settings changed (`tandem config set`): used from the next decision on. */
+  public record Reconfigured(NodeSettings settings) implements Command {}
   /** The latest pool read, as far as this peer is concerned. */
   /**
    * @param standDown why this node may not fence or take over now (disarmed, XenServer HA on, HA suspended),
@@ -70,7 +72,7 @@ public final class HostActor extends AbstractBehavior<HostActor.Command> {
   private Duration retryIn = FIRST_RETRY;
   private final TimerScheduler<Command> timers;
   private final HostId peer;
-  private final NodeSettings settings;
+  private NodeSettings settings;   // replaced when the pool settings change (Reconfigured)
   private final TakeoverActor.Ports ports;
   private final TakeoverActor.Peers peers;
   private final ActorRef<AutopromoteActor.Command> autopromote;
@@ -105,6 +107,10 @@ public final class HostActor extends AbstractBehavior<HostActor.Command> {
 
   @Override public Receive<Command> createReceive() {
     return newReceiveBuilder()
+        .onMessage(Reconfigured.class, r -> {
+          settings = r.settings();
+          return this;
+        })
         .onMessage(Observed.class, this::onObserved)
         .onMessage(Reachability.class, this::onReachability)
         .onMessage(Resume.class, this::onResume)

@@ -86,10 +86,12 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
    * @param replicated this host's DRBD/iSCSI/floating-IP storage (issue #8), with its floating IP for messages
    */
   public record Ports(XapiPort xapi, FencePort fence, NetPort net, SelfFence selfFence, LocalDomains domains,
-                      StorageRole storage, Clock clock, Optional<Replicated> replicated, Alerting alerting) {
+                      StorageRole storage, Clock clock, Optional<Replicated> replicated, Alerting alerting,
+                      org.tandemha.actors.port.PoolConfig config) {
     public Ports(XapiPort xapi, FencePort fence, NetPort net, SelfFence selfFence, LocalDomains domains,
                  StorageRole storage, Clock clock, Optional<Replicated> replicated) {
-      this(xapi, fence, net, selfFence, domains, storage, clock, replicated, Alerting.NONE);
+      this(xapi, fence, net, selfFence, domains, storage, clock, replicated, Alerting.NONE,
+          org.tandemha.actors.port.PoolConfig.NONE);
     }
 
     public Ports(XapiPort xapi, FencePort fence, NetPort net, SelfFence selfFence, LocalDomains domains,
@@ -127,7 +129,9 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new NodeGuardian(ctx, timers, settings, ports)));
   }
 
-  private final NodeSettings settings;
+  private NodeSettings settings;   // the pool's tandem.* values applied at each pool read (issue #9 item 6)
+  private Map<String, String> poolConfigSeen = Map.of();
+  private final ActorRef<QuorumActor.Command> quorum;
   private final TimerScheduler<Command> timers;
   private final Ports ports;
   private final Executor blockingIo;
@@ -176,7 +180,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
     // A rejected event stops an event-sourced actor; restart it rather than lose the node's record.
     this.journal = ctx.spawn(supervised(HaJournal.create(self)), "ha-journal");
     this.autopromote = ctx.spawn(supervised(AutopromoteActor.create(self)), "autopromote");
-    ActorRef<QuorumActor.Command> quorum = ctx.spawn(supervised(
+    this.quorum = ctx.spawn(supervised(
         QuorumActor.create(self, settings.ha(), settings.witnesses(), ports.net(), journal, ports.clock(), blockingIo)),
         "quorum");
     ActorRef<FenceAgentActor.Command> fence = ctx.spawn(supervised(
@@ -202,7 +206,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
         ports.alerting().settings(), Optional.of(ctx.getSelf()), ports.clock(), blockingIo)), "alerts");
     ctx.spawn(supervised(AdminActor.create(self, new AdminActor.Sources(fence, storageRole, Optional.of(
         new AdminActor.Node(ctx.getSelf(), quorum, journal, ports.xapi(), ports.clock(), blockingIo, settings.ha(),
-            alerts))))), "admin");
+            alerts, ports.config()))))), "admin");
     StorageRole handOver = storageRole.<StorageRole>map(a -> new StorageRoleHandOver(a, ctx.getSystem(),
         ports.replicated().get().port().describe())).orElse(ports.storage());
     this.takeoverPorts = new TakeoverActor.Ports(ports.xapi(), ports.net(), handOver, ports.clock(), blockingIo,
@@ -238,6 +242,37 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
         settings.witnesses() == 0 ? " (a two-host tie is broken by FENCE_HEURISTICS_IPS " + settings.ha().heuristicsIps() + ")" : "",
         settings.fencing().mgtLinkLossTolerance().toSeconds(), watchdogNote,
         settings.fencing().enabled() ? 1 : 0, settings.fencing().minHosts(), settings.ha().fenceDelaySlave().toSeconds());
+  }
+
+  /**
+   * The pool's {@code tandem.*} settings, applied when they change: every actor that decides with them is told, so a
+   * {@code tandem config set} reaches every node at its next pool event (within the event wait). A value that does
+   * not pass the checks (written by hand with xe) changes nothing: the node keeps its settings and says why.
+   */
+  private void applyPoolConfig(PoolSnapshot pool) {
+    Map<String, String> mine = new java.util.TreeMap<>();
+    pool.poolOtherConfig().forEach((k, v) -> {
+      if (k.startsWith(org.tandemha.actors.port.PoolConfig.PREFIX)) mine.put(k, v);
+    });
+    if (mine.equals(poolConfigSeen)) return;
+    poolConfigSeen = Map.copyOf(mine);
+    org.tandemha.actors.port.PoolConfig.Applied applied = ports.config().settingsFor(pool.poolOtherConfig());
+    if (applied.settings().isEmpty()) {
+      if (!applied.problem().isEmpty()) {
+        getContext().getLog().error("config: the pool's settings are REFUSED, this node keeps its own: {}",
+            applied.problem());
+      }
+      return;
+    }
+    NodeSettings next = applied.settings().get();
+    if (next.equals(settings)) return;
+    getContext().getLog().warn("config: pool settings applied: {} -> {}", settings, next);
+    settings = next;
+    quorum.tell(new QuorumActor.Reconfigured(next.ha()));
+    restarts.tell(new RestartCoordinator.Reconfigured(next.ha()));
+    vapps.tell(new VappCoordinator.Reconfigured(next.ha()));
+    hosts.values().forEach(h -> h.tell(new HostActor.Reconfigured(next)));
+    vms.values().forEach(v -> v.tell(new VmActor.Reconfigured(next.ha())));
   }
 
   /** This node's part of {@code tandem status}; quorum, suspension reason, last takeover and storage are added later. */
@@ -459,6 +494,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
     }
     lastReadError = "";
     PoolSnapshot pool = r.pool();
+    applyPoolConfig(pool);
     isolation.tell(new IsolationActor.PoolSize(pool.hosts().size()));
     lastPool = Optional.of(pool);
     boolean selfIsMaster = pool.master().equals(settings.self());

@@ -31,6 +31,8 @@ import org.tandemha.protocol.QuorumVerdict;
  */
 public final class QuorumActor extends AbstractBehavior<QuorumActor.Command> {
   public sealed interface Command {}
+  /** The pool settings changed (`tandem config set`): used from the next decision on. */
+  public record Reconfigured(HaSettings ha) implements Command {}
   public record Evaluate(int poolHosts, ActorRef<QuorumVerdict> replyTo) implements Command {}
   private record Heuristics(Evaluate request, int nodesReachable, int witnessesReachable, boolean allAnswered)
       implements Command {}
@@ -55,7 +57,7 @@ public final class QuorumActor extends AbstractBehavior<QuorumActor.Command> {
   private static final Duration PING_TIMEOUT = Duration.ofSeconds(2);
   private final HostId self;
   private final int witnesses;
-  private final HaSettings ha;
+  private HaSettings ha;   // replaced when the pool settings change (Reconfigured)
   private final NetPort net;
   private final Clock clock;
   private final Executor blockingIo;
@@ -75,6 +77,10 @@ public final class QuorumActor extends AbstractBehavior<QuorumActor.Command> {
 
   @Override public Receive<Command> createReceive() {
     return newReceiveBuilder()
+        .onMessage(Reconfigured.class, r -> {
+          ha = r.ha();
+          return this;
+        })
         .onMessage(Evaluate.class, this::onEvaluate)
         .onMessage(Heuristics.class, this::onHeuristics)
         .onMessage(Watch.class, this::onWatch)

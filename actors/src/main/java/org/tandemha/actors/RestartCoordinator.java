@@ -39,6 +39,8 @@ import org.tandemha.protocol.VmView;
  */
 public final class RestartCoordinator extends AbstractBehavior<RestartCoordinator.Command> {
   public sealed interface Command {}
+  /** The pool settings changed (`tandem config set`): used from the next decision on. */
+  public record Reconfigured(HaSettings ha) implements Command {}
   /** The latest pool read as master with pool HA on. */
   public record Round(PoolSnapshot pool, boolean quorate, Set<HostId> fenced) implements Command {}
   private record Issued(VmView vm, HostId host) implements Command {}
@@ -57,7 +59,7 @@ public final class RestartCoordinator extends AbstractBehavior<RestartCoordinato
   }
 
   private final HostId self;
-  private final HaSettings ha;
+  private HaSettings ha;   // replaced when the pool settings change (Reconfigured)
   private final int limit;
   private final XapiPort xapi;
   private final Clock clock;
@@ -90,6 +92,10 @@ public final class RestartCoordinator extends AbstractBehavior<RestartCoordinato
 
   @Override public Receive<Command> createReceive() {
     return newReceiveBuilder()
+        .onMessage(Reconfigured.class, r -> {
+          ha = r.ha();
+          return this;
+        })
         .onMessage(Round.class, this::onRound)
         .onMessage(Issued.class, this::start)
         .onMessage(NotIssued.class, n -> {

@@ -20,12 +20,17 @@ import org.tandemha.protocol.HaEvent;
  */
 final class SettingChange extends AbstractBehavior<SettingChange.Command> {
   sealed interface Command {}
-  private enum Journaled implements Command { INSTANCE }
+  private record Journaled(int index) implements Command {}
   private record NotJournaled(Throwable error) implements Command {}
   private record Written(Throwable error) implements Command {}
 
-  /** @param done the lines printed on success */
-  record Change(HaEvent.ConfigChanged event, Runnable write, List<String> done) {}
+  /**
+   * @param events one per key changed, journaled in order before {@code write} runs
+   * @param done   the lines printed on success
+   */
+  record Change(List<HaEvent.ConfigChanged> events, Runnable write, List<String> done) {
+    Change(HaEvent.ConfigChanged event, Runnable write, List<String> done) { this(List.of(event), write, done); }
+  }
 
   static Behavior<Command> create(AdminActor.Node node, Change change, ActorRef<Admin.Reply> replyTo) {
     return Behaviors.setup(ctx -> new SettingChange(ctx, node, change, replyTo));
@@ -40,16 +45,22 @@ final class SettingChange extends AbstractBehavior<SettingChange.Command> {
     this.node = node;
     this.change = change;
     this.replyTo = replyTo;
-    new Recorder<Command>(ctx, node.journal(), Duration.ofSeconds(5)).record(change.event(), Journaled.INSTANCE,
-        NotJournaled::new);
+    this.recorder = new Recorder<>(ctx, node.journal(), Duration.ofSeconds(5));
+    recorder.record(change.events().get(0), new Journaled(0), NotJournaled::new);
   }
+
+  private final Recorder<Command> recorder;
 
   @Override public Receive<Command> createReceive() {
     return newReceiveBuilder()
-        .onMessageEquals(Journaled.INSTANCE, () -> {
-          HaEvent.ConfigChanged e = change.event();
+        .onMessage(Journaled.class, j -> {
+          HaEvent.ConfigChanged e = change.events().get(j.index());
           getContext().getLog().warn("config: {} {}: \"{}\" -> \"{}\" ({})", e.scope(), e.key(), e.from(), e.to(),
               e.source());
+          if (j.index() + 1 < change.events().size()) {
+            recorder.record(change.events().get(j.index() + 1), new Journaled(j.index() + 1), NotJournaled::new);
+            return this;
+          }
           getContext().pipeToSelf(CompletableFuture.runAsync(change.write(), node.blockingIo()),
               (ok, error) -> new Written(error));
           return this;
@@ -63,8 +74,8 @@ final class SettingChange extends AbstractBehavior<SettingChange.Command> {
           if (w.error() != null) {
             Throwable c = w.error() instanceof java.util.concurrent.CompletionException && w.error().getCause() != null
                 ? w.error().getCause() : w.error();
-            getContext().getLog().error("config: {} {} NOT written: {}", change.event().scope(), change.event().key(),
-                c.toString());
+            getContext().getLog().error("config: {} NOT written: {}", change.events().stream()
+                .map(HaEvent.ConfigChanged::key).toList(), c.toString());
             replyTo.tell(new Admin.Reply(1, List.of("not changed: XAPI refused the write (" + c.getMessage()
                 + "); the attempt is in the journal, the pool is as it was")));
             return Behaviors.stopped();

@@ -34,6 +34,8 @@ import org.tandemha.protocol.PoolSnapshot;
  */
 public final class VappCoordinator extends AbstractBehavior<VappCoordinator.Command> {
   public sealed interface Command {}
+  /** The pool settings changed (`tandem config set`): used from the next decision on. */
+  public record Reconfigured(HaSettings ha) implements Command {}
   /** The latest pool read as master with pool HA on. */
   public record Round(PoolSnapshot pool, boolean quorate, Set<HostId> fenced) implements Command {}
   private record Issued(PoolSnapshot.Appliance vapp) implements Command {}
@@ -48,7 +50,7 @@ public final class VappCoordinator extends AbstractBehavior<VappCoordinator.Comm
     return Behaviors.setup(ctx -> new VappCoordinator(ctx, ha, limit, xapi, journal, clock, blockingIo, readAgain));
   }
 
-  private final HaSettings ha;
+  private HaSettings ha;   // replaced when the pool settings change (Reconfigured)
   private final int limit;
   private final XapiPort xapi;
   private final Clock clock;
@@ -76,6 +78,10 @@ public final class VappCoordinator extends AbstractBehavior<VappCoordinator.Comm
 
   @Override public Receive<Command> createReceive() {
     return newReceiveBuilder()
+        .onMessage(Reconfigured.class, r -> {
+          ha = r.ha();
+          return this;
+        })
         .onMessage(Round.class, this::onRound)
         .onMessage(Issued.class, this::start)
         .onMessage(StartEnded.class, this::onStartEnded)

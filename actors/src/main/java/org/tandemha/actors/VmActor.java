@@ -24,6 +24,8 @@ import org.tandemha.protocol.VmView;
  */
 public final class VmActor extends AbstractBehavior<VmActor.Command> {
   public sealed interface Command {}
+  /** The pool settings changed (`tandem config set`): used from the next decision on. */
+  public record Reconfigured(HaSettings ha) implements Command {}
   /** @param readBegan when the pool read that saw {@code vm} began: older than our last step = stale */
   public record Observed(VmView vm, PoolId pool, boolean selfIsMaster, Instant readBegan) implements Command {}
   private record Tagged(Throwable error) implements Command {}
@@ -34,7 +36,7 @@ public final class VmActor extends AbstractBehavior<VmActor.Command> {
   }
 
   static final Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(10);
-  private final HaSettings ha;
+  private HaSettings ha;   // replaced when the pool settings change (Reconfigured)
   private final XapiPort xapi;
   private final Clock clock;
   private final java.util.concurrent.Executor blockingIo;
@@ -53,6 +55,10 @@ public final class VmActor extends AbstractBehavior<VmActor.Command> {
 
   @Override public Receive<Command> createReceive() {
     return newReceiveBuilder()
+        .onMessage(Reconfigured.class, r -> {
+          ha = r.ha();
+          return this;
+        })
         .onMessage(Observed.class, this::onObserved)
         .onMessage(Tagged.class, this::onTagged)
         .build();

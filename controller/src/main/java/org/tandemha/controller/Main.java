@@ -18,6 +18,8 @@ public final class Main {
              tandem status [--json] | version | host list | vm list | vm set-ha VM true|false
              tandem vm set-priority VM N|default | enable | disable | arm | disarm
              tandem alert test | alerts list [--json] | alerts clear
+             tandem config get [NAME] | set NAME VALUE | backup FILE | restore FILE | reset-defaults --yes
+             tandem config import-halizard [--file FILE]
         node     runs this host's Tandem node
         witness  runs a witness: a cluster member that only votes for quorum (no HA actors), for a third
                  machine next to a two-host pool
@@ -32,6 +34,7 @@ public final class Main {
         enable, disable  the pool HA switch (the XenCenter field HA-Lizard used)
         arm, disarm      fencing and takeover on every node
         alert, alerts    `alert test` through every channel; `alerts list|clear` (`tandem alerts --help`)
+        config   the pool-wide settings, HA-Lizard's parameters (`tandem config --help`)
         every verb takes --help; exit 0 done, 1 failed, 2 bad usage or value, 3 node unreachable
         FILE (default /etc/tandem/tandem.conf if it exists) overrides the defaults in application.conf.""";
 
@@ -52,6 +55,10 @@ public final class Main {
     }
     if (args.length > 0 && org.tandemha.controller.admin.NodeCommands.handles(args[0])) {
       return org.tandemha.controller.admin.NodeCommands.run(args[0], java.util.List.of(args).subList(1, args.length),
+          System.out, err);
+    }
+    if (args.length > 0 && args[0].equals("config")) {
+      return org.tandemha.controller.config.ConfigCommand.run(java.util.List.of(args).subList(1, args.length),
           System.out, err);
     }
     if (args.length > 0 && args[0].equals("events")) {

@@ -22,7 +22,7 @@ import org.tandemha.protocol.NodeSettings;
  * A node's configuration, read and checked before anything starts: defaults from the bundled
  * application.conf, overridden by the host's file. Any problem is a {@link Invalid} naming the key.
  */
-public record NodeConfig(Config raw, NodeSettings settings, SdkXapiAdapter.Endpoint xapi) {
+public record NodeConfig(Config raw, NodeSettings settings, SdkXapiAdapter.Endpoint xapi, Config user) {
 
   /** A configuration Tandem refuses to start with; the message names the key and what is wrong. */
   public static final class Invalid extends RuntimeException {
@@ -56,6 +56,15 @@ public record NodeConfig(Config raw, NodeSettings settings, SdkXapiAdapter.Endpo
     }
   }
 
+  /** {@code user} over the defaults, resolved: what a node would read, without a node's checks. */
+  public static Config loadLocalFrom(Config user) {
+    try {
+      return user.withFallback(ConfigFactory.defaultApplication()).withFallback(ConfigFactory.defaultReference()).resolve();
+    } catch (ConfigException e) {
+      throw new Invalid(e.getMessage(), e);
+    }
+  }
+
   public static Config loadRaw(File overrides) {
     Config user = parse(overrides);
     try {
@@ -76,7 +85,7 @@ public record NodeConfig(Config raw, NodeSettings settings, SdkXapiAdapter.Endpo
       Config all = user.withFallback(ConfigFactory.defaultApplication()).withFallback(ConfigFactory.defaultReference())
           .resolve();
       journal(all);
-      return new NodeConfig(all, settings(all), endpoint(all));
+      return new NodeConfig(all, settings(all), endpoint(all), user);
     } catch (ConfigException e) {
       throw new Invalid(e.getMessage(), e);
     }

@@ -43,7 +43,9 @@ public final class TandemNode {
     Clock clock = Clock.system();
     NodeGuardian.Ports ports = new NodeGuardian.Ports(new SdkXapiAdapter(config.xapi(), clock), fence,
         net, selfFence, domains, StorageRole.NONE, clock, storage,
-        org.tandemha.controller.alert.AlertConfig.read(config.raw()));
+        org.tandemha.controller.alert.AlertConfig.read(config.raw()),
+        new org.tandemha.controller.config.PoolParameters(config.user(),
+            java.util.Optional.ofNullable(config.user().origin().filename()).orElse("/etc/tandem/tandem.conf")));
     // The host this node runs on travels as its cluster role, so peers map members to pool hosts.
     Config akka = config.raw().withValue("akka.cluster.roles",
         ConfigValueFactory.fromIterable(List.of(QuorumActor.hostRole(config.settings().self()))));

@@ -22,11 +22,33 @@ public final class Admin {
       @JsonSubTypes.Type(value = VmList.class, name = "vm-list"),
       @JsonSubTypes.Type(value = PoolSwitch.class, name = "pool-switch"),
       @JsonSubTypes.Type(value = VmSet.class, name = "vm-set"),
-      @JsonSubTypes.Type(value = Alerts.class, name = "alerts")})
+      @JsonSubTypes.Type(value = Alerts.class, name = "alerts"),
+      @JsonSubTypes.Type(value = ConfigGet.class, name = "config-get"),
+      @JsonSubTypes.Type(value = ConfigSet.class, name = "config-set")})
   public sealed interface Request extends JsonSerializable {}
 
   /** {@code tandem status}: this node in full, every other node that answers in a line, the silent ones named. */
   public record Status() implements Request {}
+
+  /** {@code tandem config get [NAME]}: every parameter (or one), its value and where it comes from. */
+  public record ConfigGet(String name) implements Request {
+    public ConfigGet { name = name == null ? "" : name; }
+  }
+
+  /**
+   * {@code tandem config set NAME VALUE}, {@code restore FILE}, {@code reset-defaults}, {@code import-halizard}: every
+   * value checked first, nothing written unless all pass.
+   *
+   * @param values NAME → VALUE, in order (for reset-defaults: empty, the node's defaults are written; for
+   *               import-halizard: HA-Lizard's local override file, over the pool's HA_* keys)
+   * @param how    {@code set}, {@code restore}, {@code reset-defaults} or {@code import-halizard}
+   */
+  public record ConfigSet(java.util.LinkedHashMap<String, String> values, String how) implements Request {
+    public ConfigSet {
+      values = values == null ? new java.util.LinkedHashMap<>() : new java.util.LinkedHashMap<>(values);
+      Objects.requireNonNull(how, "how");
+    }
+  }
 
   /** {@code tandem alert test}, {@code tandem alerts list|clear}: {@code verb} is test, list or clear. */
   public record Alerts(String verb) implements Request {

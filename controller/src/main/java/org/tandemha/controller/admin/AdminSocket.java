@@ -31,7 +31,7 @@ import org.tandemha.protocol.Admin;
  */
 public final class AdminSocket implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AdminSocket.class);
-  static final ObjectMapper JSON = new ObjectMapper();
+  public static final ObjectMapper JSON = new ObjectMapper();
   /** A request line longer than this is refused unread: a request is a verb and a few names. */
   static final int MAX_REQUEST = 64 * 1024;
 

@@ -134,7 +134,7 @@ public final class AlertConfig {
   }
 
   /** An e-mail address as MAIL_FROM/MAIL_TO take it: one mailbox, strictly parsed (HA-Lizard only looked for "@"). */
-  static String address(String key, String text) {
+  public static String address(String key, String text) {
     String t = text.strip();
     try {
       jakarta.mail.internet.InternetAddress a = new jakarta.mail.internet.InternetAddress(t, true);
