@@ -47,6 +47,9 @@ public final class AdminActor extends AbstractBehavior<AdminActor.Command> {
   /** Another node's status round asks for this node's report. */
   public record PeerReport(ActorRef<NodeReport> replyTo) implements Command, CborSerializable {}
   private record Listed(Receptionist.Listing listing) implements Command {}
+  /** {@code tandem host resume HOST}, asked on any node, carried to HOST's own node. */
+  public record ResumeHere(String who, ActorRef<Admin.Reply> replyTo) implements Command, CborSerializable {}
+  private record HostNodeFound(Set<ActorRef<Command>> refs, HostId host, Ask ask) implements Command {}
   /** @param fresh read from XAPI just now (a change is judged on it), not the guardian's last read */
   private record PoolKnown(Ask ask, NodeGuardian.PoolView view, boolean fresh) implements Command {
     PoolKnown(Ask ask, NodeGuardian.PoolView view) { this(ask, view, false); }
@@ -68,6 +71,11 @@ public final class AdminActor extends AbstractBehavior<AdminActor.Command> {
   private record ManualDone(ManualMode.Outcome outcome, ActorRef<Admin.Reply> replyTo) implements Command {}
 
   public static final ServiceKey<Command> KEY = ServiceKey.create(Command.class, "tandem-admin");
+
+  /** Each node's AdminActor is also found by its host, for verbs that act on that host's own node. */
+  static ServiceKey<Command> keyOf(HostId host) {
+    return ServiceKey.create(Command.class, "tandem-admin-" + host.uuid());
+  }
   private static final Pattern UUID = Pattern.compile(
       "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
@@ -83,6 +91,7 @@ public final class AdminActor extends AbstractBehavior<AdminActor.Command> {
   public static Behavior<Command> create(HostId self, Sources sources) {
     return Behaviors.setup(ctx -> {
       ctx.getSystem().receptionist().tell(Receptionist.register(KEY, ctx.getSelf()));
+      ctx.getSystem().receptionist().tell(Receptionist.register(keyOf(self), ctx.getSelf()));
       ctx.getSystem().receptionist().tell(Receptionist.subscribe(KEY,
           ctx.messageAdapter(Receptionist.Listing.class, Listed::new)));
       return new AdminActor(ctx, self, sources);
@@ -118,6 +127,21 @@ public final class AdminActor extends AbstractBehavior<AdminActor.Command> {
           return this;
         })
         .onMessage(PoolKnown.class, this::onPool)
+        .onMessage(ResumeHere.class, r -> {
+          node.ifPresentOrElse(n -> n.guardian().tell(new NodeGuardian.OperatorResume(r.who(), r.replyTo())),
+              () -> r.replyTo().tell(new Admin.Reply(1, List.of("this admin actor runs without a node"))));
+          return this;
+        })
+        .onMessage(HostNodeFound.class, f -> {
+          var refs = f.refs();
+          if (refs.isEmpty()) {
+            f.ask().replyTo().tell(new Admin.Reply(1, List.of("the Tandem node of " + f.host() + " is not reachable "
+                + "from here: run `tandem host resume` on that host, once its node runs")));
+          } else {
+            refs.iterator().next().tell(new ResumeHere(f.ask().who() + " (from " + self.uuid() + ")", f.ask().replyTo()));
+          }
+          return this;
+        })
         .onMessage(Fenced.class, this::onFenced)
         .onMessage(StorageStatusKnown.class, s -> {
           java.time.Instant now = java.time.Instant.now();
@@ -136,7 +160,8 @@ public final class AdminActor extends AbstractBehavior<AdminActor.Command> {
     if (a.request() instanceof Admin.Status || a.request() instanceof Admin.HostList
         || a.request() instanceof Admin.VmList || a.request() instanceof Admin.PoolSwitch
         || a.request() instanceof Admin.VmSet || a.request() instanceof Admin.Alerts
-        || a.request() instanceof Admin.ConfigGet || a.request() instanceof Admin.ConfigSet) {
+        || a.request() instanceof Admin.ConfigGet || a.request() instanceof Admin.ConfigSet
+        || a.request() instanceof Admin.HostAction) {
       if (node.isEmpty()) {
         a.replyTo().tell(new Admin.Reply(1, List.of("this admin actor runs without a node: " + a.request()
             + " cannot be answered here")));
@@ -192,7 +217,7 @@ public final class AdminActor extends AbstractBehavior<AdminActor.Command> {
     }
     Node n = node.get();
     boolean writes = a.request() instanceof Admin.ConfigSet || a.request() instanceof Admin.PoolSwitch
-        || a.request() instanceof Admin.VmSet;
+        || a.request() instanceof Admin.VmSet || a.request() instanceof Admin.HostAction;
     if (writes && !k.fresh()) {
       // A change is judged on the pool as it is now: the guardian's last read may predate a change just made.
       getContext().pipeToSelf(java.util.concurrent.CompletableFuture.supplyAsync(n.xapi()::readPool, n.blockingIo()),
@@ -211,6 +236,7 @@ public final class AdminActor extends AbstractBehavior<AdminActor.Command> {
       return this;
     }
     if (a.request() instanceof Admin.ConfigSet s) return configSet(s, a, pool, n);
+    if (a.request() instanceof Admin.HostAction h) return hostAction(h, a, pool, n);
     if (a.request() instanceof Admin.PoolSwitch s) return poolSwitch(s, a, pool, n, ha);
     return vmSet((Admin.VmSet) a.request(), a, pool, n, ha);
   }
@@ -333,6 +359,62 @@ public final class AdminActor extends AbstractBehavior<AdminActor.Command> {
     String v = value;
     getContext().spawnAnonymous(SettingChange.create(n, new SettingChange.Change(event,
         () -> n.xapi().setVmOtherConfig(vm.id(), k, v), done), a.replyTo()));
+    return this;
+  }
+
+  /** {@code tandem host resume | declare-dead | maintenance enable|disable HOST}. */
+  private Behavior<Command> hostAction(Admin.HostAction h, Ask a, PoolSnapshot pool, Node n) {
+    List<org.tandemha.protocol.HostView> byUuid = pool.hosts().stream()
+        .filter(x -> x.id().uuid().equalsIgnoreCase(h.host())).toList();
+    List<org.tandemha.protocol.HostView> byName = pool.hosts().stream().filter(x -> x.name().equals(h.host())).toList();
+    List<org.tandemha.protocol.HostView> found = !byUuid.isEmpty() ? byUuid : byName;
+    if (found.size() != 1) {
+      a.replyTo().tell(new Admin.Reply(2, List.of(found.isEmpty() ? "no host of this pool is named \"" + h.host()
+          + "\" or has that UUID (`tandem host list`)" : "host name \"" + h.host() + "\" is ambiguous: "
+          + found.stream().map(x -> x.id().uuid()).toList() + "; give the UUID")));
+      return this;
+    }
+    org.tandemha.protocol.HostView host = found.get(0);
+    switch (h.verb()) {
+      case "resume" -> {
+        if (host.id().equals(self)) {
+          n.guardian().tell(new NodeGuardian.OperatorResume(a.who(), a.replyTo()));
+        } else {
+          getContext().ask(Receptionist.Listing.class, getContext().getSystem().receptionist(),
+              java.time.Duration.ofSeconds(3), r -> Receptionist.find(keyOf(host.id()), r),
+              (l, e) -> new HostNodeFound(e == null ? Set.copyOf(l.getAllServiceInstances(keyOf(host.id()))) : Set.of(),
+                  host.id(), a));
+        }
+      }
+      case "declare-dead" -> n.guardian().tell(new NodeGuardian.DeclareDead(host.id(), a.who(), a.replyTo()));
+      case "maintenance-enable", "maintenance-disable" -> {
+        boolean enable = h.verb().equals("maintenance-enable");
+        if (enable == !host.enabled()) {
+          a.replyTo().tell(new Admin.Reply(0, List.of(host.name() + " is already " + (enable ? "in" : "out of")
+              + " maintenance (enabled=" + host.enabled() + "): nothing changed")));
+          return this;
+        }
+        if (enable && host.id().equals(pool.master())) {
+          a.replyTo().tell(new Admin.Reply(1, List.of(host.name() + " is the pool master: move the master role first "
+              + "(xe pool-designate-new-master), or `tandem disable` — with pool HA on, the master is enabled again "
+              + "at once, as HA-Lizard does")));
+          return this;
+        }
+        HaEvent.ConfigChanged event = new HaEvent.ConfigChanged("host " + host.id().uuid() + " (" + host.name() + ")",
+            "enabled", String.valueOf(host.enabled()), String.valueOf(!enable),
+            a.who() + " via tandem host maintenance " + (enable ? "enable" : "disable") + " on " + self.uuid(),
+            n.clock().now());
+        List<String> done = List.of(enable ? host.name() + " is in maintenance (enabled=false): no VM is placed on it "
+            + "and Tandem never fences it; `tandem host maintenance disable " + host.name() + "` ends it"
+            : host.name() + " is out of maintenance (enabled=true)");
+        getContext().spawnAnonymous(SettingChange.create(n, new SettingChange.Change(event,
+            () -> {
+              if (enable) n.xapi().disableHost(host.id());
+              else n.xapi().enableHost(host.id());
+            }, done), a.replyTo()));
+      }
+      default -> a.replyTo().tell(new Admin.Reply(2, List.of("unknown host verb \"" + h.verb() + "\"")));
+    }
     return this;
   }
 

@@ -176,6 +176,7 @@ public final class HaJournal
     if (u == null) return null;
     if (e instanceof HaEvent.FenceConfirmed f) return f.target().equals(u.lost()) ? u.with(TakeoverPlan.Step.FENCE) : u;
     if (e instanceof HaEvent.PeerGoneByWatchdog g) return g.target().equals(u.lost()) ? u.with(TakeoverPlan.Step.FENCE) : u;
+    if (e instanceof HaEvent.OperatorDeclaredDead d) return d.host().equals(u.lost()) ? u.with(TakeoverPlan.Step.FENCE) : u;
     if (e instanceof HaEvent.PromotedToMaster) {
       return u.with(TakeoverPlan.Step.EMERGENCY_TRANSITION, TakeoverPlan.Step.AWAIT_MASTER);
     }

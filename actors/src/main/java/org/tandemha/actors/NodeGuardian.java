@@ -26,6 +26,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.tandemha.actors.decide.Autopromote;
 import org.tandemha.actors.decide.LoneMaster;
+import org.tandemha.actors.decide.TakeoverPlan;
 import org.tandemha.actors.port.Clock;
 import org.tandemha.actors.port.FencePort;
 import org.tandemha.actors.port.LocalDomains;
@@ -55,6 +56,20 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
   public record GetPool(ActorRef<PoolView> replyTo) implements Command {}
   /** @param pool empty before the first read; {@code readError} the last read's error, or empty */
   public record PoolView(Optional<PoolSnapshot> pool, org.tandemha.protocol.HaSettings ha, String readError) {}
+  /**
+   * {@code tandem host declare-dead HOST}: DESIGN.md's third way a host is confirmed gone. Refused while anything
+   * reaches it; run on the node that would take it over (the master for a slave, the autopromote winner for the master).
+   */
+  public record DeclareDead(HostId host, String who, ActorRef<org.tandemha.protocol.Admin.Reply> replyTo)
+      implements Command {}
+  private record DeclareProbed(DeclareDead request, HostView host, boolean master, boolean answers) implements Command {}
+  /** @param stage 1: the takeover's decision journaled; 2: the operator's confirmation journaled */
+  private record DeclareStep(DeclareDead request, boolean master, int stage, String source, String evidence,
+                             Throwable error) implements Command {}
+  /** {@code tandem host resume}: an operator ends this host's HA suspension (journaled). */
+  public record OperatorResume(String who, ActorRef<org.tandemha.protocol.Admin.Reply> replyTo) implements Command {}
+  private record ResumeJournaled(String source, ActorRef<org.tandemha.protocol.Admin.Reply> replyTo, Throwable error)
+      implements Command {}
   /** An operator changed a pool key through the CLI: read the pool again now rather than at the next poll. */
   public enum ReadNow implements Command { INSTANCE }
   private enum Tick implements Command { POLL, JOIN_CHECK, WATCHDOG }
@@ -244,6 +259,94 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
         settings.fencing().enabled() ? 1 : 0, settings.fencing().minHosts(), settings.ha().fenceDelaySlave().toSeconds());
   }
 
+  private Behavior<Command> declareDead(DeclareDead d) {
+    java.util.function.Consumer<String> refuse = why -> d.replyTo().tell(
+        new org.tandemha.protocol.Admin.Reply(1, List.of("not declared dead: " + why)));
+    if (lastPool.isEmpty()) {
+      refuse.accept("the pool has not been read yet");
+      return this;
+    }
+    PoolSnapshot pool = lastPool.get();
+    Optional<HostView> host = pool.host(d.host());
+    if (host.isEmpty()) {
+      d.replyTo().tell(new org.tandemha.protocol.Admin.Reply(2, List.of(d.host() + " is not a host of this pool "
+          + "(`tandem host list`)")));
+      return this;
+    }
+    if (d.host().equals(settings.self())) {
+      d.replyTo().tell(new org.tandemha.protocol.Admin.Reply(2, List.of("this is the node of " + d.host()
+          + " itself: run it on the host that takes its work over")));
+      return this;
+    }
+    if (!armed) {
+      refuse.accept("Tandem is disarmed: no takeover (tandem arm first)");
+      return this;
+    }
+    boolean master = pool.master().equals(d.host());
+    if (master && !settings.self().uuid().equals(pool.poolOtherConfig().get(AUTOPROMOTE_KEY))) {
+      refuse.accept(d.host() + " is the pool master: run this on the autopromote winner ("
+          + pool.poolOtherConfig().getOrDefault(AUTOPROMOTE_KEY, "none chosen") + "), which takes over from it");
+      return this;
+    }
+    if (!master && !pool.master().equals(settings.self())) {
+      refuse.accept("run this on the pool master (" + pool.master() + "), which takes over a slave's work");
+      return this;
+    }
+    if (nodesUp.contains(d.host()) && !unreachable.contains(d.host())) {
+      refuse.accept("its Tandem node is up and reachable from here: it is alive (tandem fence " + d.host().uuid()
+          + " --really powers it off)");
+      return this;
+    }
+    String address = host.get().address();
+    getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> ports.xapi().probe(address)
+            || ports.net().answers(address, Duration.ofSeconds(1)), blockingIo),
+        (answers, e) -> new DeclareProbed(d, host.get(), master, e != null || answers));
+    return this;
+  }
+
+  private Behavior<Command> onDeclareProbed(DeclareProbed p) {
+    DeclareDead d = p.request();
+    if (p.answers()) {
+      d.replyTo().tell(new org.tandemha.protocol.Admin.Reply(1, List.of("not declared dead: " + p.host().name()
+          + " (" + p.host().address() + ") answers XAPI or ping: it is alive (tandem fence " + d.host().uuid()
+          + " --really powers it off)")));
+      return this;
+    }
+    String evidence = "its node is not reachable from here; XAPI and ping of " + p.host().address() + " silent";
+    String source = "operator " + d.who() + " via tandem host declare-dead";
+    getContext().getLog().warn("host {}: DECLARED DEAD by an operator ({}); {}", d.host(), source, evidence);
+    HaEvent lost = p.master() ? new HaEvent.MasterLost(d.host(), "declared dead by an operator; " + evidence,
+        ports.clock().now()) : new HaEvent.SlaveLost(d.host(), "declared dead by an operator; " + evidence,
+        ports.clock().now());
+    // Journaled in this order: the takeover's decision, then its confirmation — a crash between them resumes nothing.
+    getContext().ask(akka.Done.class, journal, Duration.ofSeconds(5), r -> new HaJournal.Record(lost, r),
+        (done, e) -> new DeclareStep(d, p.master(), 1, source, evidence, e));
+    return this;
+  }
+
+  private Behavior<Command> onDeclareStep(DeclareStep s) {
+    DeclareDead d = s.request();
+    if (s.error() != null) {
+      d.replyTo().tell(new org.tandemha.protocol.Admin.Reply(1, List.of("not declared dead: the journal did not "
+          + "record it (" + s.error() + ")")));
+      return this;
+    }
+    if (s.stage() == 1) {
+      getContext().ask(akka.Done.class, journal, Duration.ofSeconds(5), r -> new HaJournal.Record(
+              new HaEvent.OperatorDeclaredDead(d.host(), s.source(), s.evidence(), ports.clock().now()), r),
+          (done, e) -> new DeclareStep(d, s.master(), 2, s.source(), s.evidence(), e));
+      return this;
+    }
+    fenced.add(d.host());
+    storageRole.ifPresent(r -> r.tell(new StorageRoleActor.PeerFenced(d.host())));
+    TakeoverPlan.Kind kind = s.master() ? TakeoverPlan.Kind.DEAD_MASTER : TakeoverPlan.Kind.DEAD_SLAVE;
+    hostActor(d.host()).tell(new HostActor.Resume(TakeoverPlan.Progress.of(kind, Set.of(TakeoverPlan.Step.FENCE), true)));
+    d.replyTo().tell(new org.tandemha.protocol.Admin.Reply(0, List.of(d.host() + " DECLARED DEAD (journaled): its work "
+        + "is being taken over as after a confirmed fence; follow it with `tandem events --follow`",
+        "keep it off until it is repaired: if it was running after all, its VMs now run twice")));
+    return this;
+  }
+
   /**
    * The pool's {@code tandem.*} settings, applied when they change: every actor that decides with them is told, so a
    * {@code tandem config set} reaches every node at its next pool event (within the event wait). A value that does
@@ -360,6 +463,34 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
           return this;
         })
         .onMessage(SuspendSelf.class, this::onSuspendSelf)
+        .onMessage(DeclareDead.class, this::declareDead)
+        .onMessage(DeclareProbed.class, this::onDeclareProbed)
+        .onMessage(DeclareStep.class, this::onDeclareStep)
+        .onMessage(OperatorResume.class, r -> {
+          if (!suspended) {
+            r.replyTo().tell(new org.tandemha.protocol.Admin.Reply(1, List.of("HA is not suspended on this host "
+                + settings.self() + ": nothing to resume")));
+            return this;
+          }
+          String source = "operator " + r.who() + " via tandem host resume";
+          getContext().ask(akka.Done.class, journal, Duration.ofSeconds(5),
+              rr -> new HaJournal.Record(new HaEvent.SuspensionCleared(settings.self(), source, ports.clock().now()), rr),
+              (done, e) -> new ResumeJournaled(source, r.replyTo(), e));
+          return this;
+        })
+        .onMessage(ResumeJournaled.class, r -> {
+          if (r.error() != null) {
+            r.replyTo().tell(new org.tandemha.protocol.Admin.Reply(1, List.of("not resumed: the journal did not record "
+                + "it (" + r.error() + ")")));
+            return this;
+          }
+          suspended = false;
+          sawUnhealthyTag = false;
+          getContext().getLog().warn("HA suspension cleared: {}", r.source());
+          r.replyTo().tell(new org.tandemha.protocol.Admin.Reply(0, List.of("HA resumed on " + settings.self()
+              + " (journaled): it may take over again")));
+          return this;
+        })
         .onMessage(SelfFenceNow.class, this::selfFenceNow)
         .onMessage(SuspensionEnded.class, e -> {
           clearing = false;

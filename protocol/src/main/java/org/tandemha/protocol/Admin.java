@@ -24,11 +24,25 @@ public final class Admin {
       @JsonSubTypes.Type(value = VmSet.class, name = "vm-set"),
       @JsonSubTypes.Type(value = Alerts.class, name = "alerts"),
       @JsonSubTypes.Type(value = ConfigGet.class, name = "config-get"),
-      @JsonSubTypes.Type(value = ConfigSet.class, name = "config-set")})
+      @JsonSubTypes.Type(value = ConfigSet.class, name = "config-set"),
+      @JsonSubTypes.Type(value = HostAction.class, name = "host")})
   public sealed interface Request extends JsonSerializable {}
 
   /** {@code tandem status}: this node in full, every other node that answers in a line, the silent ones named. */
   public record Status() implements Request {}
+
+  /**
+   * {@code tandem host resume|declare-dead|maintenance enable|maintenance disable HOST}.
+   *
+   * @param verb {@code resume}, {@code declare-dead}, {@code maintenance-enable} or {@code maintenance-disable}
+   * @param host a host UUID or its exact name
+   */
+  public record HostAction(String verb, String host) implements Request {
+    public HostAction {
+      Objects.requireNonNull(verb, "verb");
+      Objects.requireNonNull(host, "host");
+    }
+  }
 
   /** {@code tandem config get [NAME]}: every parameter (or one), its value and where it comes from. */
   public record ConfigGet(String name) implements Request {

@@ -99,6 +99,12 @@ public sealed interface HaEvent extends JsonSerializable {
    */
   record ConfigChanged(String scope, String key, String from, String to, String source, Instant at) implements HaEvent {}
 
+  /**
+   * DESIGN.md's third way a host is confirmed gone: an operator said so ({@code tandem host declare-dead}), after
+   * Tandem checked that nothing reaches it. Written before its work is taken over.
+   */
+  record OperatorDeclaredDead(HostId host, String source, String evidence, Instant at) implements HaEvent {}
+
   /** Storage manual mode (iSCSI-HA's): {@code mode} is hold, primary, secondary, or automatic. */
   record StorageManualMode(HostId host, String mode, String source, Instant at) implements HaEvent {}
 

@@ -66,6 +66,7 @@ class SerializationRoundTripTest {
         new HaEvent.StorageBlocked(A, "split brain recorded", T),
         new HaEvent.SplitBrain(A, "iscsi1", true, "recorded by the DRBD split-brain handler", T),
         new HaEvent.StorageManualMode(A, "primary", "tandem storage become-primary", T),
+        new HaEvent.OperatorDeclaredDead(A, "root via tandem host declare-dead", "XAPI and ping silent", T),
         new HaEvent.ConfigChanged("pool", "XenCenter.CustomFields.ha-lizard-enabled", "true", "false",
             "root via tandem disable", T),
         new HaEvent.FenceRequested(A, "sim-power", "master lost", T),

@@ -98,6 +98,10 @@ public final class AlertPolicy {
     if (e instanceof HaEvent.DuplicateDomainDestroyed d) return Optional.ofNullable(new Draft(type, 1, true, "duplicate of VM " + d.name() + " destroyed",
           "VM " + d.name() + " ran on " + name.apply(d.host()) + " while XAPI shows it on " + name.apply(d.residentOn())
               + "; the stray copy was destroyed: " + d.evidence() + ".", "Check the VM's disks and its data."));
+    if (e instanceof HaEvent.OperatorDeclaredDead d) return Optional.ofNullable(new Draft(type, 1, true,
+        name.apply(d.host()) + " DECLARED DEAD by an operator", name.apply(d.host()) + " was declared dead ("
+            + d.source() + "); nothing reached it: " + d.evidence() + ". Its work is being taken over.",
+        "Make sure it stays off until it is repaired: if it was still running, its VMs now run twice."));
     if (e instanceof HaEvent.HostDeclaredDead h) return Optional.ofNullable(new Draft(type, 2, true, name.apply(h.host()) + " declared dead",
           name.apply(h.host()) + " was declared dead: " + h.reason() + ".", "Repair it before powering it on."));
     if (e instanceof HaEvent.ArmingChanged a) return Optional.ofNullable(new Draft(type, 2, true, a.armed() ? "Tandem ARMED" : "Tandem DISARMED",

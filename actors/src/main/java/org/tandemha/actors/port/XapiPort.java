@@ -23,6 +23,11 @@ public interface XapiPort {
   /** {@code host.enable}: ends a host's maintenance (enabled=false). */
   void enableHost(HostId host);
 
+  /** {@code host.disable}: maintenance — no VM is placed on it, and Tandem never fences it. */
+  default void disableHost(HostId host) {
+    throw new UnsupportedOperationException("this XAPI port cannot disable a host");
+  }
+
   /** Replaces one VM other-config key. */
   void setVmOtherConfig(VmId vm, String key, String value);
 

@@ -36,8 +36,17 @@ public final class NodeCommands {
       "version", "usage: tandem version [--json]\n  this CLI's version and the running node's\n" + COMMON,
       "host", """
           usage: tandem host list [--json]
-            the pool's hosts (name, UUID, address, master/slave, enabled, live) and each one's node: armed,
-            suspended, quorate, or NOT ANSWERING
+                 tandem host resume HOST
+                 tandem host declare-dead HOST [--yes]
+                 tandem host maintenance enable|disable HOST
+            HOST is a UUID or a host's exact name.
+            list          the pool's hosts (name, UUID, address, master/slave, enabled, live) and each one's node:
+                          armed, suspended, quorate, or NOT ANSWERING
+            resume        ends HOST's HA suspension (journaled on HOST's node)
+            declare-dead  HOST is gone, on an operator's word: refused while its node, XAPI or ping answers; run
+                          it on the host that takes over (the master, or for the master the autopromote winner);
+                          its work is then taken over as after a confirmed fence. Asks to confirm unless --yes.
+            maintenance   enable: HOST gets no VMs and is never fenced (host.disable); disable: ends it
           """ + COMMON,
       "vm", """
           usage: tandem vm list [--json]
@@ -67,7 +76,7 @@ public final class NodeCommands {
     boolean reads = Set.of("status", "version", "host", "vm", "alerts").contains(verb);
     AdminCall.Line line;
     try {
-      line = AdminCall.parse(verb, args, Set.of(), Set.of(), reads);
+      line = AdminCall.parse(verb, args, Set.of(), verb.equals("host") ? Set.of("yes") : Set.of(), reads);
     } catch (AdminCall.BadUsage e) {
       err.println(e.getMessage());
       err.println(USAGE.get(verb));
@@ -89,9 +98,32 @@ public final class NodeCommands {
         return version(line, out, err);
       }
       case "host" -> {
-        if (!w.equals(List.of("list"))) return usage(verb, w.isEmpty() ? "missing command" : "unknown command \""
-            + String.join(" ", w) + "\"", err);
-        request = new Admin.HostList();
+        if (w.isEmpty()) return usage(verb, "missing command", err);
+        if (line.json() && !w.get(0).equals("list")) return usage(verb, "--json goes with host list only", err);
+        switch (w.get(0)) {
+          case "list" -> {
+            if (w.size() != 1) return usage(verb, "host list takes no arguments", err);
+            request = new Admin.HostList();
+          }
+          case "resume" -> {
+            if (w.size() != 2) return usage(verb, "host resume needs one HOST", err);
+            request = new Admin.HostAction("resume", w.get(1));
+          }
+          case "declare-dead" -> {
+            if (w.size() != 2) return usage(verb, "host declare-dead needs one HOST", err);
+            if (!line.flag("yes") && !confirmed(w.get(1), out, err)) return AdminCall.USAGE;
+            request = new Admin.HostAction("declare-dead", w.get(1));
+          }
+          case "maintenance" -> {
+            if (w.size() != 3 || !Set.of("enable", "disable").contains(w.get(1))) {
+              return usage(verb, "host maintenance enable|disable HOST", err);
+            }
+            request = new Admin.HostAction("maintenance-" + w.get(1), w.get(2));
+          }
+          default -> {
+            return usage(verb, "unknown command \"" + w.get(0) + "\"", err);
+          }
+        }
       }
       case "vm" -> {
         if (w.isEmpty()) return usage(verb, "missing command", err);
@@ -134,6 +166,24 @@ public final class NodeCommands {
     // An alert test waits for every channel: a mail server's timeout, with a margin.
     return AdminCall.send(verb, line, request, Duration.ofSeconds(request instanceof Admin.Alerts ? 60 : 20), out, err,
         "see `tandem events --type ConfigChanged`");
+  }
+
+  /** declare-dead without --yes: the operator types the host again; without a terminal, --yes is needed. */
+  private static boolean confirmed(String host, PrintStream out, PrintStream err) {
+    java.io.Console console = System.console();
+    if (console == null) {
+      err.println("tandem host declare-dead: declaring " + host + " dead makes Tandem take its work over without a "
+          + "fence; without a terminal to confirm on, add --yes");
+      return false;
+    }
+    out.println("Declaring " + host + " dead: Tandem restarts its VMs elsewhere WITHOUT powering it off.");
+    out.println("If it is still running, its VMs will run twice. Make sure it is off.");
+    String typed = console.readLine("Type %s again to confirm: ", host);
+    if (typed == null || !typed.strip().equals(host)) {
+      err.println("tandem host declare-dead: not confirmed; nothing done");
+      return false;
+    }
+    return true;
   }
 
   private static int usage(String verb, String problem, PrintStream err) {

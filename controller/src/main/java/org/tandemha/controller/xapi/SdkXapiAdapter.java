@@ -147,6 +147,13 @@ public final class SdkXapiAdapter implements XapiPort {
     });
   }
 
+  @Override public void disableHost(HostId host) {
+    withMaster("host.disable", c -> {
+      Host.getByUuid(c, host.uuid()).disable(c);
+      return null;
+    });
+  }
+
   @Override public void enableHost(HostId host) {
     withMaster("host.enable", c -> {
       Host.getByUuid(c, host.uuid()).enable(c);
