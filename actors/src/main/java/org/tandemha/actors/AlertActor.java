@@ -267,7 +267,8 @@ public final class AlertActor extends AbstractBehavior<AlertActor.Command> {
     List<Map<String, Object>> rows = new ArrayList<>();
     if (recent.isEmpty()) out.add("no alerts since the node started (or the last `tandem alerts clear`)");
     for (Sent s : recent) {
-      out.add(s.alert.at() + "  [" + s.alert.priority() + "] " + s.alert.title());
+      out.add(s.alert.at().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + "  [" + s.alert.priority() + "] "
+          + s.alert.title());
       Map<String, Object> row = new LinkedHashMap<>();
       row.put("at", s.alert.at().toString());
       row.put("type", s.alert.type());

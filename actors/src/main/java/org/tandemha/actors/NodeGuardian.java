@@ -246,7 +246,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
     ctx.getSelf().tell(Tick.POLL);
     ctx.getLog().info("node for host {} started: poll {}, XAPI_COUNT {}, XAPI_DELAY {}, fence device {}",
         self, settings.poll(), settings.ha().xapiCount(), settings.ha().xapiDelay(), ports.fence().device());
-    // What an operator must know about this node's safety, until `tandem status` shows it (issue #9).
+    // What an operator must know about this node's safety, in the log too (`tandem status` shows it live).
     String watchdogNote = ports.selfFence().watchdog().map(w -> "watchdog " + w.device() + " " + w.timeout().toSeconds()
         + "s (armed once quorate)").orElse("no watchdog");
     ctx.getLog().info("safety: fencing via {} ({}); quorum {} witness(es){}; isolation hard "

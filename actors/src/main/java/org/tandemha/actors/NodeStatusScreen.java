@@ -46,7 +46,7 @@ public final class NodeStatusScreen {
     out.add(row("Quorum", quorumLine(n.quorum())));
     out.add(row("Fencing", n.fence() + (n.realFence() ? ": a power fence, read back off"
         : ": NOT A FENCE (POOL powers nothing off): a lost host is taken over only after its own watchdog's "
-            + "deadline, or by hand")));
+            + "deadline, or once an operator declares it dead")));
     out.add(row("Watchdog", n.watchdog()));
     out.add(row("Autopromote", autopromote(n, names)));
     out.add(row("Suspension", n.suspended() ? "NOTICE: HA is SUSPENDED on this host"

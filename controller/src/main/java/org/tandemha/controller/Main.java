@@ -126,7 +126,7 @@ public final class Main {
     if (devices.poolOnly()) {
       err.println("tandem node: WARNING: tandem.fence.method = POOL is not a fence: it powers nothing off; a lost host "
           + "is taken over only once its own watchdog's deadline has passed (tandem.watchdog on that host) with a "
-          + "witness majority on this side; otherwise an operator must recover its work by hand");
+          + "witness majority on this side; otherwise an operator who made sure it is off declares it dead (tandem host declare-dead)");
     }
     var system = TandemNode.start(config, devices.port(), new org.tandemha.controller.host.SysrqSelfFence(watchdog));
     system.getWhenTerminated().toCompletableFuture().join();

@@ -37,7 +37,7 @@ public final class AlertPolicy {
     if (e instanceof HaEvent.FenceFailed f) return Optional.ofNullable(new Draft(type, 1, true, "fencing " + name.apply(f.target()) + " FAILED",
           "Fencing host " + name.apply(f.target()) + " through " + f.device() + " failed: " + f.reason() + ".",
           "Nothing of that host is taken over until a fence is confirmed. Check the fence device "
-              + "(`tandem fence test " + f.target().uuid() + "`), or make sure the host is off and recover its work by hand."));
+              + "(`tandem fence test " + f.target().uuid() + "`), or make sure the host is off and `tandem host declare-dead` it."));
     if (e instanceof HaEvent.TakeoverStarted t) return Optional.ofNullable(new Draft(type, 1, true, "takeover of " + name.apply(t.lostMaster()) + " started",
           name.apply(t.newMaster()) + " is taking over from the fenced master " + name.apply(t.lostMaster()) + ": "
               + t.reason() + ".", "Nothing; Tandem alerts again when the takeover has finished."));

@@ -113,7 +113,7 @@ public final class FencingGate {
     if (e.method() == Method.POOL && !e.peerWatchdog()) {
       return refuse("POOL is not a fence (it powers nothing off) and the peer arms no self-fence watchdog: nothing "
           + "can confirm it gone, so Tandem takes nothing of it over; an operator must make sure it is off and "
-          + "recover its work by hand, or configure a power fence or the peer's watchdog", true);
+          + "declare it dead (tandem host declare-dead), or configure a power fence or the peer's watchdog", true);
     }
     if (e.method() == Method.POOL && q.exactTie()) {
       return refuse("POOL with the peer's watchdog, but quorum only from a tie-break: the peer may pass the "

@@ -227,7 +227,7 @@ public final class NodeCommands {
       err.print(why);
       return exit;
     }
-    err.println("tandem status: the Tandem node on this host is DOWN: " + why.strip().replaceFirst("^tandem status: ", ""));
+    err.println("tandem status: DOWN: " + why.strip().replaceFirst("^tandem status: ", ""));
     String dir;
     Map<String, Object> data = new java.util.LinkedHashMap<>();
     try {

@@ -27,7 +27,8 @@ public final class FenceTestCommand {
     if (!port.powersOff(target)) {
       out.printf("level 1  %-40s NOT A FENCE: powers nothing off%n", port.device());
       out.println("a fence of " + target.uuid() + " would not power it off: it is taken over only once its self-fence "
-          + "watchdog's deadline has passed (when it arms one, tandem.watchdog) with a witness majority on this side");
+          + "watchdog's deadline has passed (when it arms one, tandem.watchdog) with a witness majority on this side, "
+          + "or once an operator declares it dead (tandem host declare-dead)");
       return 1;
     }
     org.tandemha.fencing.HaLizardScriptPort script = (org.tandemha.fencing.HaLizardScriptPort) port;
