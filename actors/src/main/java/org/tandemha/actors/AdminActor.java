@@ -217,7 +217,10 @@ public final class AdminActor extends AbstractBehavior<AdminActor.Command> {
     }
     Node n = node.get();
     boolean writes = a.request() instanceof Admin.ConfigSet || a.request() instanceof Admin.PoolSwitch
-        || a.request() instanceof Admin.VmSet || a.request() instanceof Admin.HostAction;
+        || a.request() instanceof Admin.VmSet
+        // declare-dead and resume are judged by the guardian on its own reads: a fresh read goes to the master,
+        // which may be the very host being declared dead
+        || a.request() instanceof Admin.HostAction h && h.verb().startsWith("maintenance");
     if (writes && !k.fresh()) {
       // A change is judged on the pool as it is now: the guardian's last read may predate a change just made.
       getContext().pipeToSelf(java.util.concurrent.CompletableFuture.supplyAsync(n.xapi()::readPool, n.blockingIo()),
@@ -435,8 +438,12 @@ public final class AdminActor extends AbstractBehavior<AdminActor.Command> {
       return this;
     }
     getContext().getLog().warn("fence {}: requested by an operator (tandem fence --really)", target);
-    ActorRef<FenceOutcome> reply = getContext().messageAdapter(FenceOutcome.class, o -> new Fenced(o, replyTo));
-    fence.tell(new FenceAgentActor.Fence(target, "operator: tandem fence --really", reply));
+    // One ask per request (not one message adapter, which a second request would replace): each caller gets its own
+    // host's outcome. The fence is bounded by its own timeout; the socket's bound answers the CLI first.
+    getContext().ask(FenceOutcome.class, fence, java.time.Duration.ofMinutes(5),
+        r -> new FenceAgentActor.Fence(target, "operator: tandem fence --really", r),
+        (o, e) -> new Fenced(e == null ? o : new FenceOutcome.Failed(target, "operator", "no outcome from the fence "
+            + "agent actor: " + e, java.time.Instant.now()), replyTo));
     return this;
   }
 

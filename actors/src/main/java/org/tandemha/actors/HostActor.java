@@ -38,6 +38,13 @@ public final class HostActor extends AbstractBehavior<HostActor.Command> {
                          int poolHosts, String standDown) implements Command {}
   /** This node journaled a takeover of the peer and crashed before its end: resume it (fence confirmed). */
   public record Resume(TakeoverPlan.Progress progress) implements Command {}
+  /**
+   * An operator declared the peer dead (journaled): take over from the step after the fence — unless a takeover runs
+   * already, which is left alone ({@code started} false: the operator is told).
+   */
+  public record DeclaredDead(TakeoverPlan.Progress progress, ActorRef<Boolean> started) implements Command {}
+  /** Whether a takeover of this peer runs now. */
+  public record IsTakingOver(ActorRef<Boolean> replyTo) implements Command {}
   /** The peer's node as the Akka failure detector sees it. */
   public record Reachability(boolean reachable, Address node, Instant since) implements Command {}
   /** What a HostActor tells its guardian. */
@@ -114,6 +121,16 @@ public final class HostActor extends AbstractBehavior<HostActor.Command> {
         .onMessage(Observed.class, this::onObserved)
         .onMessage(Reachability.class, this::onReachability)
         .onMessage(Resume.class, this::onResume)
+        .onMessage(DeclaredDead.class, d -> {
+          boolean running = phase == Phase.TAKING_OVER;
+          if (!running) onResume(new Resume(d.progress()));
+          d.started().tell(!running);
+          return this;
+        })
+        .onMessage(IsTakingOver.class, q -> {
+          q.replyTo().tell(phase == Phase.TAKING_OVER);
+          return this;
+        })
         .onMessageEquals(Tick.PROBE, this::probe)
         .onMessageEquals(Tick.RECHECK, this::recheck)
         .onMessage(ProbeResult.class, this::onProbeResult)

@@ -9,6 +9,7 @@ import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
+import akka.actor.typed.javadsl.AskPattern;
 import akka.actor.typed.javadsl.TimerScheduler;
 import akka.cluster.ClusterEvent;
 import akka.cluster.Member;
@@ -62,7 +63,10 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
    */
   public record DeclareDead(HostId host, String who, ActorRef<org.tandemha.protocol.Admin.Reply> replyTo)
       implements Command {}
-  private record DeclareProbed(DeclareDead request, HostView host, boolean master, boolean answers) implements Command {}
+  /** @param takingOver a takeover of the host runs already: nothing was probed */
+  private record DeclareProbed(DeclareDead request, HostView host, boolean master, boolean answers, boolean takingOver)
+      implements Command {}
+  private record DeclareStarted(DeclareDead request, boolean started) implements Command {}
   /** @param stage 1: the takeover's decision journaled; 2: the operator's confirmation journaled */
   private record DeclareStep(DeclareDead request, boolean master, int stage, String source, String evidence,
                              Throwable error) implements Command {}
@@ -145,6 +149,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
   }
 
   private NodeSettings settings;   // the pool's tandem.* values applied at each pool read (issue #9 item 6)
+  private final NodeSettings startupSettings;
   private Map<String, String> poolConfigSeen = Map.of();
   private final ActorRef<QuorumActor.Command> quorum;
   private final TimerScheduler<Command> timers;
@@ -189,6 +194,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
     super(ctx);
     this.timers = timers;
     this.settings = settings;
+    this.startupSettings = settings;
     this.ports = ports;
     this.blockingIo = ctx.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig("tandem.blocking-io"));
     HostId self = settings.self();
@@ -260,59 +266,87 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
   }
 
   private Behavior<Command> declareDead(DeclareDead d) {
-    java.util.function.Consumer<String> refuse = why -> d.replyTo().tell(
-        new org.tandemha.protocol.Admin.Reply(1, List.of("not declared dead: " + why)));
-    if (lastPool.isEmpty()) {
-      refuse.accept("the pool has not been read yet");
+    Optional<String> refusal = declareRefusal(d);
+    if (refusal.isPresent()) {
+      d.replyTo().tell(new org.tandemha.protocol.Admin.Reply(refusal.get().startsWith("2:") ? 2 : 1,
+          List.of(refusal.get().substring(2))));
       return this;
     }
+    HostView host = lastPool.get().host(d.host()).orElseThrow();
+    boolean master = lastPool.get().master().equals(d.host());
+    String address = host.address();
+    StorageRole storage = takeoverPorts.storage();
+    ActorRef<HostActor.Command> peer = hostActor(d.host());
+    // A takeover already running is left alone (its fence may yet confirm); then every channel is probed —
+    // the management network, XAPI, ping and the DRBD links (an unknown DRBD answer counts as alive).
+    CompletableFuture<Boolean> running = AskPattern.<HostActor.Command, Boolean>ask(peer, HostActor.IsTakingOver::new,
+        Duration.ofSeconds(3), getContext().getSystem().scheduler()).toCompletableFuture();
+    getContext().pipeToSelf(running.thenApplyAsync(r -> r ? null : ports.xapi().probe(address)
+            || ports.net().answers(address, Duration.ofSeconds(1))
+            || storage.replicationLinks(d.host()).containsValue(true), blockingIo),
+        (answers, e) -> new DeclareProbed(d, host, master, e != null || answers == null || answers,
+            e == null && answers == null));
+    return this;
+  }
+
+  /** Why an operator's declare-dead is refused now ("1:" failed, "2:" bad usage), or empty. */
+  private Optional<String> declareRefusal(DeclareDead d) {
+    if (lastPool.isEmpty()) return Optional.of("1:not declared dead: the pool has not been read yet");
     PoolSnapshot pool = lastPool.get();
-    Optional<HostView> host = pool.host(d.host());
-    if (host.isEmpty()) {
-      d.replyTo().tell(new org.tandemha.protocol.Admin.Reply(2, List.of(d.host() + " is not a host of this pool "
-          + "(`tandem host list`)")));
-      return this;
+    if (pool.host(d.host()).isEmpty()) {
+      return Optional.of("2:" + d.host() + " is not a host of this pool (`tandem host list`)");
     }
     if (d.host().equals(settings.self())) {
-      d.replyTo().tell(new org.tandemha.protocol.Admin.Reply(2, List.of("this is the node of " + d.host()
-          + " itself: run it on the host that takes its work over")));
-      return this;
+      return Optional.of("2:this is the node of " + d.host() + " itself: run it on the host that takes its work over");
     }
-    if (!armed) {
-      refuse.accept("Tandem is disarmed: no takeover (tandem arm first)");
-      return this;
+    if (fenced.contains(d.host())) {
+      return Optional.of("1:" + d.host() + " is confirmed gone already (fenced): its work is being or was taken over");
+    }
+    if (!armed) return Optional.of("1:not declared dead: Tandem is disarmed, nothing is taken over (tandem arm first)");
+    if (pool.nativeHaEnabled()) {
+      return Optional.of("1:not declared dead: XenServer's own pool HA is on and owns failover; Tandem stands aside");
+    }
+    if (suspended) {
+      return Optional.of("1:not declared dead: HA is suspended on this host, which takes nothing over "
+          + "(tandem host resume " + settings.self().uuid() + " first, if it is sound)");
     }
     boolean master = pool.master().equals(d.host());
     if (master && !settings.self().uuid().equals(pool.poolOtherConfig().get(AUTOPROMOTE_KEY))) {
-      refuse.accept(d.host() + " is the pool master: run this on the autopromote winner ("
+      return Optional.of("1:not declared dead: " + d.host() + " is the pool master: run this on the autopromote winner ("
           + pool.poolOtherConfig().getOrDefault(AUTOPROMOTE_KEY, "none chosen") + "), which takes over from it");
-      return this;
     }
     if (!master && !pool.master().equals(settings.self())) {
-      refuse.accept("run this on the pool master (" + pool.master() + "), which takes over a slave's work");
-      return this;
+      return Optional.of("1:not declared dead: run this on the pool master (" + pool.master()
+          + "), which takes over a slave's work");
     }
     if (nodesUp.contains(d.host()) && !unreachable.contains(d.host())) {
-      refuse.accept("its Tandem node is up and reachable from here: it is alive (tandem fence " + d.host().uuid()
-          + " --really powers it off)");
-      return this;
+      return Optional.of("1:not declared dead: its Tandem node is up and reachable from here: it is alive "
+          + "(tandem fence " + d.host().uuid() + " --really powers it off)");
     }
-    String address = host.get().address();
-    getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> ports.xapi().probe(address)
-            || ports.net().answers(address, Duration.ofSeconds(1)), blockingIo),
-        (answers, e) -> new DeclareProbed(d, host.get(), master, e != null || answers));
-    return this;
+    return Optional.empty();
   }
 
   private Behavior<Command> onDeclareProbed(DeclareProbed p) {
     DeclareDead d = p.request();
-    if (p.answers()) {
-      d.replyTo().tell(new org.tandemha.protocol.Admin.Reply(1, List.of("not declared dead: " + p.host().name()
-          + " (" + p.host().address() + ") answers XAPI or ping: it is alive (tandem fence " + d.host().uuid()
-          + " --really powers it off)")));
+    if (p.takingOver()) {
+      d.replyTo().tell(new org.tandemha.protocol.Admin.Reply(1, List.of("not declared dead: a takeover of "
+          + d.host() + " is running now (its fence is being tried); if it ends without a confirmed fence "
+          + "(tandem events --type FenceFailed,TakeoverRefused), declare it dead again")));
       return this;
     }
-    String evidence = "its node is not reachable from here; XAPI and ping of " + p.host().address() + " silent";
+    if (p.answers()) {
+      d.replyTo().tell(new org.tandemha.protocol.Admin.Reply(1, List.of("not declared dead: " + p.host().name()
+          + " (" + p.host().address() + ") answers XAPI or ping, or a DRBD link to it is up (or could not be read): "
+          + "it may be alive (tandem fence " + d.host().uuid() + " --really powers it off)")));
+      return this;
+    }
+    Optional<String> refusal = declareRefusal(d);   // judged again: the probe took a while
+    if (refusal.isPresent()) {
+      d.replyTo().tell(new org.tandemha.protocol.Admin.Reply(1, List.of(refusal.get().substring(2))));
+      return this;
+    }
+    String evidence = "its node is not reachable from here; XAPI and ping of " + p.host().address()
+        + " silent; no DRBD link to it up";
     String source = "operator " + d.who() + " via tandem host declare-dead";
     getContext().getLog().warn("host {}: DECLARED DEAD by an operator ({}); {}", d.host(), source, evidence);
     HaEvent lost = p.master() ? new HaEvent.MasterLost(d.host(), "declared dead by an operator; " + evidence,
@@ -327,8 +361,10 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
   private Behavior<Command> onDeclareStep(DeclareStep s) {
     DeclareDead d = s.request();
     if (s.error() != null) {
-      d.replyTo().tell(new org.tandemha.protocol.Admin.Reply(1, List.of("not declared dead: the journal did not "
-          + "record it (" + s.error() + ")")));
+      d.replyTo().tell(new org.tandemha.protocol.Admin.Reply(1, List.of(s.stage() == 1
+          ? "not declared dead: the journal did not record it (" + s.error() + ")"
+          : "outcome UNKNOWN: the journal did not confirm the declaration in time (" + s.error() + "); if it was "
+              + "written, a restarted node takes the host over — see `tandem events --type OperatorDeclaredDead`")));
       return this;
     }
     if (s.stage() == 1) {
@@ -337,10 +373,23 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
           (done, e) -> new DeclareStep(d, s.master(), 2, s.source(), s.evidence(), e));
       return this;
     }
+    TakeoverPlan.Kind kind = s.master() ? TakeoverPlan.Kind.DEAD_MASTER : TakeoverPlan.Kind.DEAD_SLAVE;
+    getContext().ask(Boolean.class, hostActor(d.host()), Duration.ofSeconds(3),
+        r -> new HostActor.DeclaredDead(TakeoverPlan.Progress.of(kind, Set.of(TakeoverPlan.Step.FENCE), true), r),
+        (started, e) -> new DeclareStarted(d, e == null && started));
+    return this;
+  }
+
+  private Behavior<Command> onDeclareStarted(DeclareStarted s) {
+    DeclareDead d = s.request();
+    if (!s.started()) {
+      d.replyTo().tell(new org.tandemha.protocol.Admin.Reply(1, List.of("declared dead (journaled), but a takeover "
+          + "of " + d.host() + " began meanwhile and runs on: if it ends without a confirmed fence, declare it "
+          + "dead again")));
+      return this;
+    }
     fenced.add(d.host());
     storageRole.ifPresent(r -> r.tell(new StorageRoleActor.PeerFenced(d.host())));
-    TakeoverPlan.Kind kind = s.master() ? TakeoverPlan.Kind.DEAD_MASTER : TakeoverPlan.Kind.DEAD_SLAVE;
-    hostActor(d.host()).tell(new HostActor.Resume(TakeoverPlan.Progress.of(kind, Set.of(TakeoverPlan.Step.FENCE), true)));
     d.replyTo().tell(new org.tandemha.protocol.Admin.Reply(0, List.of(d.host() + " DECLARED DEAD (journaled): its work "
         + "is being taken over as after a confirmed fence; follow it with `tandem events --follow`",
         "keep it off until it is repaired: if it was running after all, its VMs now run twice")));
@@ -357,8 +406,17 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
     pool.poolOtherConfig().forEach((k, v) -> {
       if (k.startsWith(org.tandemha.actors.port.PoolConfig.PREFIX)) mine.put(k, v);
     });
-    if (mine.equals(poolConfigSeen)) return;
+    if (mine.equals(poolConfigSeen)) {
+      // A supervised child that restarted came back with its settings of spawn time: tell them again.
+      if (!settings.equals(startupSettings)) reconfigureChildren(settings);
+      return;
+    }
     poolConfigSeen = Map.copyOf(mine);
+    org.slf4j.Logger log = getContext().getLog();   // not to be touched from the blocking pool's thread
+    CompletableFuture.runAsync(() -> ports.config().remember(pool.poolOtherConfig()), blockingIo)
+        .whenComplete((ok, e) -> {
+          if (e != null) log.warn("config: the pool's settings were not kept for the next start: {}", e.toString());
+        });
     org.tandemha.actors.port.PoolConfig.Applied applied = ports.config().settingsFor(pool.poolOtherConfig());
     if (applied.settings().isEmpty()) {
       if (!applied.problem().isEmpty()) {
@@ -371,6 +429,10 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
     if (next.equals(settings)) return;
     getContext().getLog().warn("config: pool settings applied: {} -> {}", settings, next);
     settings = next;
+    reconfigureChildren(next);
+  }
+
+  private void reconfigureChildren(NodeSettings next) {
     quorum.tell(new QuorumActor.Reconfigured(next.ha()));
     restarts.tell(new RestartCoordinator.Reconfigured(next.ha()));
     vapps.tell(new VappCoordinator.Reconfigured(next.ha()));
@@ -466,6 +528,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
         .onMessage(DeclareDead.class, this::declareDead)
         .onMessage(DeclareProbed.class, this::onDeclareProbed)
         .onMessage(DeclareStep.class, this::onDeclareStep)
+        .onMessage(DeclareStarted.class, this::onDeclareStarted)
         .onMessage(OperatorResume.class, r -> {
           if (!suspended) {
             r.replyTo().tell(new org.tandemha.protocol.Admin.Reply(1, List.of("HA is not suspended on this host "

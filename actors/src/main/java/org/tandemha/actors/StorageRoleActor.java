@@ -70,7 +70,10 @@ public final class StorageRoleActor extends AbstractBehavior<StorageRoleActor.Co
    */
   public record Status(HostId host, String storage, Optional<StorageReconcile.Role> desired, Optional<String> manual,
                        Optional<StoragePort.Observed> observed, Optional<Instant> observedAt, String lastStep,
-                       Optional<Instant> lastStepAt, String blocked, String lastError, StorageReconcile.Peer peer) {}
+                       Optional<Instant> lastStepAt, String blocked, String lastError, StorageReconcile.Peer peer,
+                       Set<HostId> storagePeers) {
+    public Status { storagePeers = Set.copyOf(storagePeers); }
+  }
 
   private enum Tick implements Command { INSTANCE }
   private enum Noted implements Command { INSTANCE }
@@ -596,7 +599,7 @@ public final class StorageRoleActor extends AbstractBehavior<StorageRoleActor.Co
         : last.map(o -> StorageReconcile.desired(evidence(o, lastIpElsewhere))).orElse(Optional.empty());
     String errors = String.join("; ", java.util.stream.Stream.of(lastReadError, lastError).filter(e -> !e.isEmpty()).toList());
     return new Status(self, port.describe(), desired, manual.map(Enum::name), last, observedAt, lastStep, lastStepAt,
-        blocked, errors, peer());
+        blocked, errors, peer(), storagePeers);
   }
 
   /** A storage step is retried sooner than a VM start: 1 s, doubling, at most 30 s. */

@@ -29,19 +29,30 @@ final class StorageRoleHandOver implements StorageRole {
 
   @Override public String describe() { return describe; }
 
-  /** The storage role actor's last reading (it reads every second): resource → replication link Connected. */
+  /**
+   * The storage role actor's last reading (it reads every second): resource → replication link Connected, for a
+   * host that replicates this storage; none for any other host (a compute-only host has no DRBD link to judge it by).
+   * Unknown — the actor did not answer, or has read nothing yet — counts as a live link: it must never let a takeover
+   * through on missing evidence.
+   */
   @Override public java.util.Map<String, Boolean> replicationLinks(HostId peer) {
+    StorageRoleActor.Status s;
     try {
-      StorageRoleActor.Status s = AskPattern.<StorageRoleActor.Command, StorageRoleActor.Status>ask(actor,
+      s = AskPattern.<StorageRoleActor.Command, StorageRoleActor.Status>ask(actor,
           StorageRoleActor.GetStatus::new, Duration.ofSeconds(2), system.scheduler())
           .toCompletableFuture().get(3, TimeUnit.SECONDS);
-      java.util.Map<String, Boolean> links = new java.util.TreeMap<>();
-      s.observed().ifPresent(o -> o.resources().forEach(r -> links.put(r.name(), r.peerConnected())));
-      return links;
     } catch (Exception e) {
-      return java.util.Map.of();   // unknown: the other channels and the fence decide
+      return java.util.Map.of(UNKNOWN, true);
     }
+    if (!s.storagePeers().contains(peer)) return java.util.Map.of();
+    if (s.observed().isEmpty()) return java.util.Map.of(UNKNOWN, true);
+    java.util.Map<String, Boolean> links = new java.util.TreeMap<>();
+    s.observed().get().resources().forEach(r -> links.put(r.name(), r.peerConnected()));
+    return links;
   }
+
+  /** The resource name a link that could not be read is reported under. */
+  static final String UNKNOWN = "(state unknown)";
 
   @Override public void takeOverFrom(HostId fenced) {
     StorageRoleActor.TakeOverResult r;

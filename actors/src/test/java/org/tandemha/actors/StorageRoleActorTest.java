@@ -192,8 +192,11 @@ class StorageRoleActorTest {
     FakeStorage s = new FakeStorage("r0", "r1");
     s.connection = "Connected";
     Node n = node(s, null);
+    n.actor().tell(new StorageRoleActor.PoolRole(false, java.util.Set.of(PEER)));
     StorageRoleHandOver handOver = new StorageRoleHandOver(n.actor(), testKit.system(), "test");
-    await("read", () -> !handOver.replicationLinks(PEER).isEmpty());
+    await("read", () -> handOver.replicationLinks(PEER).containsKey("r0"));
+    assertEquals(Map.of(), handOver.replicationLinks(new HostId("3f9a2c1e-5b7d-4e8f-a1c3-000000000a09")),
+        "no DRBD link judges a host that replicates nothing");
     assertEquals(Map.of("r0", true, "r1", true), handOver.replicationLinks(PEER), "a live link: the peer is alive");
     s.connection = "Connecting";
     await("links down", () -> handOver.replicationLinks(PEER).equals(Map.of("r0", false, "r1", false)));

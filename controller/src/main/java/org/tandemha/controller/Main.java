@@ -96,7 +96,10 @@ public final class Main {
     }
     NodeConfig config;
     try {
-      config = NodeConfig.load(file);
+      NodeConfig local = NodeConfig.load(file);
+      java.nio.file.Path poolCache = org.tandemha.controller.config.StartupPool.cacheOf(local.raw());
+      var pool = org.tandemha.controller.config.StartupPool.values(local, poolCache, java.time.Duration.ofSeconds(10), err);
+      config = org.tandemha.controller.config.StartupPool.merged(local, pool, err);
     } catch (NodeConfig.Invalid e) {
       err.println("tandem node: invalid configuration: " + e.getMessage());
       return 2;

@@ -91,6 +91,12 @@ public record NodeConfig(Config raw, NodeSettings settings, SdkXapiAdapter.Endpo
     }
   }
 
+  /** This configuration with the pool's values under the host file (default &lt; pool &lt; host file). */
+  public NodeConfig withPool(Config poolLayer) {
+    NodeConfig m = from(user.withFallback(poolLayer));
+    return new NodeConfig(m.raw(), m.settings(), m.xapi(), user);
+  }
+
   private static NodeSettings settings(Config c) {
     String uuid = c.getString("tandem.node.host-uuid").trim();
     if (uuid.isEmpty()) throw new Invalid("tandem.node.host-uuid is not set (this host's UUID, see `xe host-list`)");

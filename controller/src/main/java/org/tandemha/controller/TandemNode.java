@@ -44,8 +44,7 @@ public final class TandemNode {
     NodeGuardian.Ports ports = new NodeGuardian.Ports(new SdkXapiAdapter(config.xapi(), clock), fence,
         net, selfFence, domains, StorageRole.NONE, clock, storage,
         org.tandemha.controller.alert.AlertConfig.read(config.raw()),
-        new org.tandemha.controller.config.PoolParameters(config.user(),
-            java.util.Optional.ofNullable(config.user().origin().filename()).orElse("/etc/tandem/tandem.conf")));
+        poolParameters(config));
     // The host this node runs on travels as its cluster role, so peers map members to pool hosts.
     Config akka = config.raw().withValue("akka.cluster.roles",
         ConfigValueFactory.fromIterable(List.of(QuorumActor.hostRole(config.settings().self()))));
@@ -63,6 +62,15 @@ public final class TandemNode {
       }
     }
     return system;
+  }
+
+  /** The pool settings port, with the values this node started with (as remembered beside its journal). */
+  private static org.tandemha.controller.config.PoolParameters poolParameters(NodeConfig config) {
+    java.nio.file.Path cache = org.tandemha.controller.config.StartupPool.cacheOf(config.raw());
+    return new org.tandemha.controller.config.PoolParameters(config.user(),
+        java.util.Optional.ofNullable(config.user().origin().filename()).orElse("/etc/tandem/tandem.conf"),
+        org.tandemha.controller.config.PoolParameters.recalled(cache).orElse(java.util.Map.of()),
+        java.util.Optional.of(cache));
   }
 
   /** A witness: the same cluster, role {@code witness}, no HA actors (DESIGN.md, Cluster). */

@@ -54,6 +54,12 @@ public interface PoolConfig {
   /** A secret (FENCE_PASSWD, SMTP_PASS): never in the pool database, always masked. */
   boolean isSecret(String name);
 
+  /**
+   * The pool's values changed: kept on this host for the node's next start, so the settings that take a restart
+   * are applied then even before XAPI answers. Blocking (a file write); throws when it cannot be kept.
+   */
+  default void remember(Map<String, String> poolOtherConfig) { }
+
   PoolConfig NONE = new PoolConfig() {
     @Override public Applied settingsFor(Map<String, String> pool) { return new Applied(Optional.empty(), ""); }
     @Override public List<Entry> effective(Map<String, String> pool) { return List.of(); }

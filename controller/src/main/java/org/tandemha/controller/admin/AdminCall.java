@@ -58,6 +58,26 @@ public final class AdminCall {
 
   private AdminCall() {}
 
+  /** A verb's command line, or — bad usage (printed, exit 2) or {@code --help} (usage printed, exit 0) — its exit. */
+  public record Parsed(Line line, int exit) {
+    public boolean answered() { return line == null; }
+  }
+
+  /** {@link #parse}, with the bad-usage and {@code --help} answers every verb gives. */
+  public static Parsed parseOrAnswer(String verb, List<String> args, Set<String> valueOptions, Set<String> flagOptions,
+                                     boolean jsonAllowed, String usage, PrintStream out, PrintStream err) {
+    try {
+      Line l = parse(verb, args, valueOptions, flagOptions, jsonAllowed);
+      if (!l.help()) return new Parsed(l, OK);
+      out.println(usage);
+      return new Parsed(null, OK);
+    } catch (BadUsage e) {
+      err.println(e.getMessage());
+      err.println(usage);
+      return new Parsed(null, USAGE);
+    }
+  }
+
   /**
    * @param valueOptions the verb's own options taking a value, without dashes
    * @param flagOptions  the verb's own options without a value, without dashes
@@ -72,10 +92,15 @@ public final class AdminCall {
     boolean help = false;
     File config = null;
     Path socket = null;
+    boolean optionsEnd = false;
     for (int i = 0; i < args.size(); i++) {
       String a = args.get(i);
       String name = a.startsWith("--") ? a.substring(2) : null;
-      if (a.equals("--help") || a.equals("-h")) {
+      if (optionsEnd) {
+        words.add(a);   // after "--" every argument is a word, even "-h" or "--x" (a value, a VM name)
+      } else if (a.equals("--")) {
+        optionsEnd = true;
+      } else if (a.equals("--help") || a.equals("-h")) {
         help = true;
       } else if (a.equals("--json")) {
         if (!jsonAllowed) throw new BadUsage("tandem " + verb + ": --json goes with the read verbs only");

@@ -74,18 +74,10 @@ public final class NodeCommands {
 
   public static int run(String verb, List<String> args, PrintStream out, PrintStream err) {
     boolean reads = Set.of("status", "version", "host", "vm", "alerts").contains(verb);
-    AdminCall.Line line;
-    try {
-      line = AdminCall.parse(verb, args, Set.of(), verb.equals("host") ? Set.of("yes") : Set.of(), reads);
-    } catch (AdminCall.BadUsage e) {
-      err.println(e.getMessage());
-      err.println(USAGE.get(verb));
-      return AdminCall.USAGE;
-    }
-    if (line.help()) {
-      out.println(USAGE.get(verb));
-      return AdminCall.OK;
-    }
+    AdminCall.Parsed parsed = AdminCall.parseOrAnswer(verb, args, Set.of(), verb.equals("host") ? Set.of("yes") : Set.of(),
+        reads, USAGE.get(verb), out, err);
+    if (parsed.answered()) return parsed.exit();
+    AdminCall.Line line = parsed.line();
     List<String> w = line.words();
     Admin.Request request;
     switch (verb) {

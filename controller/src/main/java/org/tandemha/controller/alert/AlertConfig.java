@@ -126,11 +126,15 @@ public final class AlertConfig {
         throw new NodeConfig.Invalid("tandem.alerts.webhook.header-file: its first line must be a header, "
             + "\"Name: value\"");
       }
+      if (uri.getScheme().equals("http")) {
+        throw new NodeConfig.Invalid("tandem.alerts.webhook: a header from header-file over plain http would send it in "
+            + "clear text; use an https:// URL");
+      }
       header = Optional.of(h);
     }
     Duration timeout = w.getDuration("timeout");
     if (timeout.isNegative() || timeout.isZero()) throw new NodeConfig.Invalid("tandem.alerts.webhook.timeout must be positive");
-    return Optional.of(new Webhook(uri, header, timeout));
+    return Optional.of(new Webhook(uri, header, timeout, tls(w, "tandem.alerts.webhook")));
   }
 
   /** An e-mail address as MAIL_FROM/MAIL_TO take it: one mailbox, strictly parsed (HA-Lizard only looked for "@"). */
@@ -147,6 +151,11 @@ public final class AlertConfig {
   }
 
   private static Optional<SSLSocketFactory> trust(Config m) {
+    return tls(m, "tandem.alerts.mail").map(SSLContext::getSocketFactory);
+  }
+
+  /** A TLS context trusting the PKCS12 {@code trust-store} (a self-signed server's certificate or its CA), or empty. */
+  private static Optional<SSLContext> tls(Config m, String key) {
     String store = m.getString("trust-store").strip();
     if (store.isEmpty()) return Optional.empty();
     try (InputStream in = Files.newInputStream(Path.of(store))) {
@@ -156,9 +165,9 @@ public final class AlertConfig {
       tmf.init(ks);
       SSLContext ctx = SSLContext.getInstance("TLS");
       ctx.init(null, tmf.getTrustManagers(), null);
-      return Optional.of(ctx.getSocketFactory());
+      return Optional.of(ctx);
     } catch (Exception e) {
-      throw new NodeConfig.Invalid("tandem.alerts.mail.trust-store: " + store + " cannot be read as PKCS12: " + e.getMessage());
+      throw new NodeConfig.Invalid(key + ".trust-store: " + store + " cannot be read as PKCS12: " + e.getMessage());
     }
   }
 

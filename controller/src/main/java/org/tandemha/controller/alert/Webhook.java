@@ -22,18 +22,26 @@ public final class Webhook implements AlertChannel {
   private final Duration timeout;
   private final HttpClient client;
 
-  /** @param header a header line {@code Name: value}, or empty */
-  public Webhook(URI url, Optional<String> header, Duration timeout) {
+  /**
+   * @param header a header line {@code Name: value}, or empty
+   * @param tls    trust for an https receiver with its own certificate, or empty: the JDK's CAs
+   */
+  public Webhook(URI url, Optional<String> header, Duration timeout, Optional<javax.net.ssl.SSLContext> tls) {
     this.url = url;
     this.header = header.map(h -> {
       int colon = h.indexOf(':');
       return new String[] {h.substring(0, colon).strip(), h.substring(colon + 1).strip()};
     });
     this.timeout = timeout;
-    this.client = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER);
+    tls.ifPresent(b::sslContext);
+    this.client = b.build();
   }
 
-  @Override public String name() { return "webhook " + url.getScheme() + "://" + url.getAuthority() + url.getPath(); }
+  /** The path is left out: chat webhooks (Slack, Teams) carry their secret in it. */
+  @Override public String name() {
+    return "webhook " + url.getScheme() + "://" + url.getHost() + (url.getPort() > 0 ? ":" + url.getPort() : "") + "/…";
+  }
 
   /** The JSON body: stable field names for scripts, {@code text} for chat bridges that show one field. */
   public static String json(Alert a) {

@@ -45,18 +45,10 @@ public final class ConfigCommand {
                         settings Tandem has no use for are skipped and named""";
 
   public static int run(List<String> args, PrintStream out, PrintStream err) {
-    AdminCall.Line line;
-    try {
-      line = AdminCall.parse("config", args, Set.of("file"), Set.of("yes", "force"), true);
-    } catch (AdminCall.BadUsage e) {
-      err.println(e.getMessage());
-      err.println(USAGE);
-      return AdminCall.USAGE;
-    }
-    if (line.help()) {
-      out.println(USAGE);
-      return AdminCall.OK;
-    }
+    AdminCall.Parsed parsed = AdminCall.parseOrAnswer("config", args, Set.of("file"), Set.of("yes", "force"), true,
+        USAGE, out, err);
+    if (parsed.answered()) return parsed.exit();
+    AdminCall.Line line = parsed.line();
     List<String> w = line.words();
     if (w.isEmpty()) return usage("missing command", err);
     if (line.json() && !w.get(0).equals("get")) return usage("--json goes with config get only", err);

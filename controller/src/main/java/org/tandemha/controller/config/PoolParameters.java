@@ -3,6 +3,7 @@ package org.tandemha.controller.config;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -56,7 +57,7 @@ public final class PoolParameters implements PoolConfig {
       p("FENCE_USE_IP_HEURISTICS", "tandem.ha.fence-use-ip-heuristics", Kind.FLAG, true, false, "the IP heuristics break an exact tie"),
       p("FENCE_HEURISTICS_IPS", "tandem.ha.fence-heuristics-ips", Kind.ADDRESSES, true, true, "\":\"-list of addresses or host names; all must answer"),
       p("FENCE_DELAY_SLAVE", "tandem.ha.fence-delay-slave", Kind.SECONDS, true, false, "Tandem: in an exact tie the slave's side fences only after this"),
-      p("FENCE_TIMEOUT", "tandem.ha.fence-timeout", Kind.SECONDS, true, false, "Tandem: a fence not confirmed within this has failed"),
+      p("FENCE_TIMEOUT", "tandem.ha.fence-timeout", Kind.SECONDS, false, false, "Tandem: a fence not confirmed within this has failed"),
       p("MGT_LINK_LOSS_TOLERANCE", "tandem.ha.mgt-link-loss-tolerance", Kind.SECONDS, false, false, "without quorum this long, hard-stop local guests"),
       count("RESTART_CONCURRENCY", "tandem.ha.restart-concurrency", false, 1, 64, "Tandem: VM starts of one priority class in parallel"),
       p("MAIL_ON", "tandem.alerts.mail.to", Kind.FLAG, false, false, "send alert e-mail (with MAIL_TO)"),
@@ -99,14 +100,87 @@ public final class PoolParameters implements PoolConfig {
 
   private final Config user;
   private final String userFile;
+  private final Map<String, String> atStart;
+  private final Optional<Path> cache;
+
+  /** For reading only (the CLI with the node down): no pool values known, nothing remembered. */
+  public PoolParameters(Config user, String userFile) {
+    this(user, userFile, Map.of(), Optional.empty());
+  }
 
   /**
    * @param user     this host's own file (empty when there is none)
    * @param userFile its path, for "where the value comes from"
+   * @param atStart  the pool's {@code tandem.*} values the node started with: the settings that take a restart keep
+   *                 these until the next start, the live ones follow the pool
+   * @param cache    where the node remembers the pool's values for its next start (read before XAPI answers)
    */
-  public PoolParameters(Config user, String userFile) {
+  public PoolParameters(Config user, String userFile, Map<String, String> atStart, Optional<Path> cache) {
     this.user = user;
     this.userFile = userFile;
+    this.atStart = Map.copyOf(atStart);
+    this.cache = cache;
+  }
+
+  /** The pool other-config entries this port owns. */
+  public static Map<String, String> owned(Map<String, String> other) {
+    Map<String, String> m = new java.util.TreeMap<>();
+    other.forEach((k, v) -> {
+      if (k.startsWith(PREFIX)) m.put(k, v);
+    });
+    return m;
+  }
+
+  /** The values a running node applies now: the live ones from the pool, the others as at its start. */
+  private Map<String, String> liveOver(Map<String, String> other) {
+    Map<String, String> m = new LinkedHashMap<>(atStart);
+    for (Parameter p : ALL) {
+      if (!p.live()) continue;
+      m.remove(PREFIX + p.name());
+      if (other.containsKey(PREFIX + p.name())) m.put(PREFIX + p.name(), other.get(PREFIX + p.name()));
+    }
+    return m;
+  }
+
+  /** Every pool value that does not pass its own check, named. */
+  static List<String> badValues(Map<String, String> other) {
+    List<String> bad = new ArrayList<>();
+    for (Parameter p : ALL) {
+      String v = other.get(PREFIX + p.name());
+      if (v != null) normalise(p, v).ifPresent(bad::add);
+    }
+    return bad;
+  }
+
+  @Override public void remember(Map<String, String> other) {
+    if (cache.isEmpty()) return;
+    try {
+      java.util.Properties props = new java.util.Properties();
+      owned(other).forEach(props::setProperty);
+      Path tmp = cache.get().resolveSibling(cache.get().getFileName() + ".tmp");
+      java.nio.file.Files.createDirectories(cache.get().getParent());
+      try (var out = java.nio.file.Files.newOutputStream(tmp)) {
+        props.store(out, "the pool's tandem.* settings as this node last read them; read at its next start");
+      }
+      java.nio.file.Files.move(tmp, cache.get(), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("pool settings not remembered in " + cache.get(), e);
+    }
+  }
+
+  /** What {@link #remember} wrote, or empty when there is nothing (a first start) or it cannot be read. */
+  public static Optional<Map<String, String>> recalled(Path cache) {
+    if (!java.nio.file.Files.isRegularFile(cache)) return Optional.empty();
+    try (var in = java.nio.file.Files.newInputStream(cache)) {
+      java.util.Properties props = new java.util.Properties();
+      props.load(in);
+      Map<String, String> m = new java.util.TreeMap<>();
+      props.stringPropertyNames().forEach(k -> m.put(k, props.getProperty(k)));
+      return Optional.of(owned(m));
+    } catch (java.io.IOException | IllegalArgumentException e) {
+      return Optional.empty();
+    }
   }
 
   static Optional<Parameter> named(String name) {
@@ -277,14 +351,10 @@ public final class PoolParameters implements PoolConfig {
   // ------------------------------------------------------------------ PoolConfig
 
   @Override public Applied settingsFor(Map<String, String> other) {
-    List<String> bad = new ArrayList<>();
-    for (Parameter p : ALL) {
-      String v = other.get(PREFIX + p.name());
-      if (v != null) normalise(p, v).ifPresent(bad::add);
-    }
+    List<String> bad = badValues(other);
     if (!bad.isEmpty()) return new Applied(Optional.empty(), String.join("; ", bad));
     try {
-      return new Applied(Optional.of(NodeConfig.from(user.withFallback(poolLayer(other))).settings()), "");
+      return new Applied(Optional.of(NodeConfig.from(user.withFallback(poolLayer(liveOver(other)))).settings()), "");
     } catch (NodeConfig.Invalid e) {
       return new Applied(Optional.empty(), e.getMessage());
     }
@@ -340,6 +410,12 @@ public final class PoolParameters implements PoolConfig {
     if (bad.isPresent()) return refuse(n, bad.get());
     Map<String, String> next = new LinkedHashMap<>(other);
     next.put(PREFIX + n, value.strip());
+    List<String> stillBad = badValues(next);
+    if (!stillBad.isEmpty()) {
+      // Nodes refuse the pool's settings as a whole while any value is bad: a set that "succeeds" would not apply.
+      return refuse(n, "the pool holds another value no node accepts (written by hand?): " + String.join("; ", stillBad)
+          + "; set that one right first");
+    }
     List<String> warnings = new ArrayList<>();
     try {
       Config candidate = user.withFallback(poolLayer(next));
@@ -353,6 +429,12 @@ public final class PoolParameters implements PoolConfig {
       }
     } catch (NodeConfig.Invalid | com.typesafe.config.ConfigException e) {
       return refuse(n, n + "=" + value.strip() + " is refused with the other settings: " + e.getMessage());
+    }
+    boolean mailOn = !"0".equals(next.getOrDefault(PREFIX + "MAIL_ON", "1").strip());
+    boolean mailTo = !next.getOrDefault(PREFIX + "MAIL_TO", "").isBlank() || user.hasPath("tandem.alerts.mail.to");
+    if ((n.equals("MAIL_ON") || n.equals("MAIL_TO")) && mailOn != mailTo) {
+      warnings.add(mailOn ? "warning: MAIL_ON=1 but MAIL_TO is empty: no e-mail goes out until MAIL_TO is set"
+          : "warning: MAIL_TO is set but MAIL_ON=0: no e-mail goes out until MAIL_ON=1");
     }
     if (user.hasPath(p.path())) {
       warnings.add("note: this host's " + userFile + " sets " + p.path() + " itself, which wins here over the pool value");

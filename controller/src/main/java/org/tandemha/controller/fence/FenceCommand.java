@@ -31,18 +31,9 @@ public final class FenceCommand {
       return args.isEmpty() ? 2 : 0;
     }
     if (args.get(0).equals("test")) return FenceTestCommand.run(args, out, err);
-    AdminCall.Line line;
-    try {
-      line = AdminCall.parse("fence", args, Set.of(), Set.of("really"), false);
-    } catch (AdminCall.BadUsage e) {
-      err.println(e.getMessage());
-      err.println(USAGE);
-      return AdminCall.USAGE;
-    }
-    if (line.help()) {
-      out.println(USAGE);
-      return AdminCall.OK;
-    }
+    AdminCall.Parsed parsed = AdminCall.parseOrAnswer("fence", args, Set.of(), Set.of("really"), false, USAGE, out, err);
+    if (parsed.answered()) return parsed.exit();
+    AdminCall.Line line = parsed.line();
     if (line.words().size() != 1) {
       err.println("tandem fence: one HOST-UUID expected, got " + line.words());
       err.println(USAGE);

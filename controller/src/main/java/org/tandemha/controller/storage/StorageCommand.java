@@ -30,18 +30,10 @@ public final class StorageCommand {
                           reconnects; the victim (demoted first) discards its changes since the split""";
 
   public static int run(List<String> args, PrintStream out, PrintStream err) {
-    AdminCall.Line line;
-    try {
-      line = AdminCall.parse("storage", args, Set.of("survivor"), Set.of(), true);
-    } catch (AdminCall.BadUsage e) {
-      err.println(e.getMessage());
-      err.println(USAGE);
-      return AdminCall.USAGE;
-    }
-    if (line.help()) {
-      out.println(USAGE);
-      return AdminCall.OK;
-    }
+    AdminCall.Parsed parsed = AdminCall.parseOrAnswer("storage", args, Set.of("survivor"), Set.of(), true, USAGE,
+        out, err);
+    if (parsed.answered()) return parsed.exit();
+    AdminCall.Line line = parsed.line();
     Admin.Request request;
     String verb = String.join(" ", line.words());
     switch (verb) {

@@ -9,7 +9,6 @@ import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.eventstream.EventStream;
-import com.sun.net.httpserver.HttpServer;
 import com.typesafe.config.ConfigFactory;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -184,7 +183,9 @@ class AlertChannelsTest {
     SMTPServer server = smtp(Mode.STARTTLS, true, mails);
     List<String> posted = new CopyOnWriteArrayList<>();
     AtomicInteger failFirst = new AtomicInteger(1);
-    HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
+    com.sun.net.httpserver.HttpsServer http = com.sun.net.httpserver.HttpsServer.create(
+        new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
+    http.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(serverTls()));
     http.createContext("/hook", ex -> {
       String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
       int code = failFirst.getAndDecrement() > 0 ? 503 : 200;
@@ -195,8 +196,9 @@ class AlertChannelsTest {
     http.start();
     try {
       AlertChannel mail = mailChannel(server.getPortAllocated(), "starttls", true);
-      var hook = AlertConfig.webhook(ConfigFactory.parseString("url = \"http://127.0.0.1:" + http.getAddress().getPort()
-          + "/hook\", header-file = \"" + secret("hook-header", "Authorization: Bearer abc") + "\", timeout = 5s")).orElseThrow();
+      var hook = AlertConfig.webhook(ConfigFactory.parseString("url = \"https://127.0.0.1:" + http.getAddress().getPort()
+          + "/hook\", header-file = \"" + secret("hook-header", "Authorization: Bearer abc") + "\", timeout = 5s, "
+          + "trust-store = \"" + keystore + "\", trust-store-password = \"" + STORE_PASSWORD + "\"")).orElseThrow();
       var io = Executors.newFixedThreadPool(2);
       ActorRef<AlertActor.Command> alerts = testKit.spawn(AlertActor.create(SELF, List.of(mail, hook),
           new AlertActor.Settings(Duration.ofMinutes(60), Map.of("VmRestarted", true), List.of(Duration.ofMillis(300))),
@@ -258,6 +260,8 @@ class AlertChannelsTest {
         "mail { to = [\"ops@example.org\"], user = u, password-file = \"" + open + "\", security = smtps }", "chmod 600",
         "mail { to = [\"ops@example.org\"], user = u, password-file = \"" + secret("p", "x") + "\" }", "clear text",
         "webhook { url = \"ftp://example.org/x\" }", "http:// or https://",
+        "webhook { url = \"http://example.org/x\", header-file = \"" + secret("h", "Authorization: Bearer x") + "\" }",
+        "clear text",
         "events { Fence = on }", "no such event type",
         "events { FenceFailed = maybe }", "must be on or off");
     for (var c : cases.entrySet()) {

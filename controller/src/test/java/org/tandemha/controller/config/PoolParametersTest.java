@@ -135,6 +135,34 @@ class PoolParametersTest {
   }
 
   @Test
+  void settingsThatTakeARestartKeepTheirStartValueUntilThenAndAreRememberedForIt(@TempDir Path tmp) {
+    Path cache = tmp.resolve("pool-settings.properties");
+    PoolParameters started = new PoolParameters(ConfigFactory.parseString(HOST), "/etc/tandem/tandem.conf",
+        Map.of("tandem.MONITOR_DELAY", "15"), java.util.Optional.of(cache));
+    var now = started.settingsFor(Map.of("tandem.MONITOR_DELAY", "30", "tandem.XAPI_COUNT", "6")).settings().orElseThrow();
+    assertEquals(Duration.ofSeconds(15), now.poll(), "MONITOR_DELAY takes a restart: the value of the start holds");
+    assertEquals(6, now.ha().xapiCount(), "XAPI_COUNT is live");
+    started.remember(Map.of("tandem.MONITOR_DELAY", "30", "other-key", "x"));
+    assertEquals(java.util.Optional.of(Map.of("tandem.MONITOR_DELAY", "30")), PoolParameters.recalled(cache),
+        "only the pool's tandem.* values are kept");
+    assertTrue(PoolParameters.recalled(tmp.resolve("none")).isEmpty());
+  }
+
+  @Test
+  void aBadValueAlreadyInThePoolBlocksOtherChangesUntilItIsRight() {
+    PoolParameters p = params("");
+    Map<String, String> pool = Map.of("tandem.XAPI_COUNT", "lots");
+    PoolConfig.Check other = p.check(pool, "OP_MODE", "1");
+    assertFalse(other.ok());
+    assertTrue(other.problem().contains("XAPI_COUNT") && other.problem().contains("set that one right first"),
+        other.problem());
+    assertTrue(p.check(pool, "XAPI_COUNT", "4").ok(), "setting the bad one right is allowed");
+    PoolConfig.Check mailOn = p.check(Map.of(), "MAIL_ON", "1");
+    assertTrue(mailOn.ok());
+    assertTrue(String.join("\n", mailOn.warnings()).contains("MAIL_TO is empty"), mailOn.warnings().toString());
+  }
+
+  @Test
   void backupFilesAndHaLizardsOverrideFileAreRead(@TempDir Path tmp) throws Exception {
     Path backup = tmp.resolve("backup");
     Files.writeString(backup, "# a comment\n\nXAPI_COUNT=5\nmail_subject=HA alert\n");

@@ -7,14 +7,12 @@ import static org.tandemha.harness.cluster.TwoHostPool.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.util.ArrayList;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -22,7 +20,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
-import org.tandemha.controller.admin.NodeCommands;
 import org.tandemha.harness.SimCluster;
 import org.tandemha.harness.demo.JournalTimeline;
 import org.tandemha.harness.sim.SimPoolSpec;
@@ -41,19 +38,8 @@ class OperatorCliTest {
   static final String ODD = "b0e1c2d3-0009-4000-8000-0000000c0f09";
   static final String ODD_NAME = "Ünïcode 'quoted' vm";
 
-  record Run(int rc, String out, String err) {
-    String all() { return out + err; }
-  }
-
-  static Run tandem(Path socket, String... args) {
-    List<String> a = new ArrayList<>(List.of(args));
-    a.add("--socket");
-    a.add(socket.toString());
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int rc = NodeCommands.run(a.get(0), a.subList(1, a.size()), new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  static Cli.Run tandem(java.nio.file.Path socket, String... args) {
+    return Cli.tandem(socket, args);
   }
 
   static SimPoolSpec specWithOddNames() {
@@ -73,7 +59,7 @@ class OperatorCliTest {
       Path a = p.cluster.adminSocket(XA);
       Instant t0 = Instant.now();
 
-      Run status = tandem(a, "status", "--json");
+      Cli.Run status = tandem(a, "status", "--json");
       assertEquals(0, status.rc(), status.all());
       JsonNode s = json.readTree(status.out());
       for (String key : List.of("quorum", "armed", "master", "autopromote", "storage")) {
@@ -87,30 +73,30 @@ class OperatorCliTest {
       assertEquals(2, s.path("nodes").size(), "both nodes answer: " + status.out());
       assertEquals(0, s.path("notAnswering").size());
 
-      Run text = tandem(p.cluster.adminSocket(XB), "status");
+      Cli.Run text = tandem(p.cluster.adminSocket(XB), "status");
       assertEquals(0, text.rc(), text.all());
       assertTrue(text.out().contains("Host role:       slave"), text.out());
       assertTrue(text.out().contains("Mode [ 2 ]") && text.out().contains("Pool HA status:  ENABLED"), text.out());
       assertTrue(text.out().contains("QUORATE"), text.out());
 
-      Run hosts = tandem(a, "host", "list", "--json");
+      Cli.Run hosts = tandem(a, "host", "list", "--json");
       assertEquals(0, hosts.rc(), hosts.all());
       JsonNode hs = json.readTree(hosts.out()).path("hosts");
       assertEquals(2, hs.size());
       hs.forEach(h -> assertTrue(h.path("nodeAnswered").asBoolean(), hosts.out()));
 
-      Run vms = tandem(a, "vm", "list");
+      Cli.Run vms = tandem(a, "vm", "list");
       assertEquals(0, vms.rc(), vms.all());
       assertTrue(vms.out().contains(ODD_NAME) && vms.out().contains("app-a1"), vms.out());
       assertFalse(vms.out().contains("Control domain"), "dom0s are left out: " + vms.out());
 
-      Run twin = tandem(a, "vm", "set-ha", "twin", "true");
+      Cli.Run twin = tandem(a, "vm", "set-ha", "twin", "true");
       assertEquals(2, twin.rc(), twin.all());
       assertTrue(twin.err().contains("ambiguous") && twin.err().contains(TWIN_A) && twin.err().contains(TWIN_B), twin.err());
-      Run odd = tandem(a, "vm", "set-ha", ODD_NAME, "TRUE");
+      Cli.Run odd = tandem(a, "vm", "set-ha", ODD_NAME, "TRUE");
       assertEquals(0, odd.rc(), odd.all());
       assertEquals("true", p.cluster.pool.vmOtherConfig(ODD).get(FIELD));
-      Run bad = tandem(a, "vm", "set-ha", ODD_NAME, "yes");
+      Cli.Run bad = tandem(a, "vm", "set-ha", ODD_NAME, "yes");
       assertEquals(2, bad.rc());
       assertTrue(bad.err().contains("must be true or false"), bad.err());
       assertEquals(2, tandem(a, "vm", "set-ha", "Ünïcode", "'quoted'", "vm", "true").rc(), "unquoted: too many");
@@ -123,7 +109,7 @@ class OperatorCliTest {
       assertEquals("false", p.cluster.pool.poolOtherConfig().get(FIELD));
       assertTrue(SimCluster.await(Duration.ofSeconds(10),
           () -> tandem(a, "status").out().contains("Pool HA status:  DISABLED")));
-      Run again = tandem(a, "disable");
+      Cli.Run again = tandem(a, "disable");
       assertEquals(0, again.rc());
       assertTrue(again.out().contains("nothing changed"), again.out());
       assertEquals(0, tandem(a, "enable").rc());
@@ -143,11 +129,11 @@ class OperatorCliTest {
       assertTrue(SimCluster.await(Duration.ofSeconds(10), () -> p.cluster.pool.messages().stream()
           .anyMatch(m -> m.name().equals("Tandem - Tandem DISARMED") && m.cls().equals("Pool") && m.priority() == 2)),
           "the disarm alerted as a pool message: " + p.cluster.pool.messages());
-      Run test = tandem(a, "alert", "test");
+      Cli.Run test = tandem(a, "alert", "test");
       assertEquals(0, test.rc(), test.all());
       assertTrue(test.out().contains("xapi pool message: sent"), test.out());
       assertTrue(p.cluster.pool.messages().stream().anyMatch(m -> m.name().startsWith("Tandem - Test Message ID")));
-      Run listed = tandem(a, "alerts", "list", "--json");
+      Cli.Run listed = tandem(a, "alerts", "list", "--json");
       assertEquals(0, listed.rc(), listed.all());
       assertTrue(json.readTree(listed.out()).path("alerts").toString().contains("DISARMED"), listed.out());
 
@@ -164,7 +150,7 @@ class OperatorCliTest {
       refusedToOthers(a);
 
       p.cluster.powerLoss(XB);   // xb's node is killed: its socket answers no more
-      Run down = tandem(p.cluster.adminSocket(XB), "status");
+      Cli.Run down = tandem(p.cluster.adminSocket(XB), "status");
       assertEquals(3, down.rc(), down.all());
       assertTrue(down.err().contains("DOWN"), down.err());
       assertTrue(down.out().contains("NOT RUNNING"), down.out());

@@ -7,14 +7,10 @@ import static org.tandemha.harness.cluster.TwoHostPool.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,8 +18,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
-import org.tandemha.controller.admin.NodeCommands;
-import org.tandemha.controller.config.ConfigCommand;
 import org.tandemha.harness.SimCluster;
 import org.tandemha.harness.sim.SimPoolSpec;
 
@@ -35,21 +29,8 @@ import org.tandemha.harness.sim.SimPoolSpec;
  */
 @Tag("cluster")
 class PoolConfigTest {
-  record Run(int rc, String out, String err) {
-    String all() { return out + err; }
-  }
-
-  static Run tandem(Path socket, String... args) {
-    List<String> a = new ArrayList<>(List.of(args));
-    a.add("--socket");
-    a.add(socket.toString());
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-    PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
-    int rc = a.get(0).equals("config") ? ConfigCommand.run(a.subList(1, a.size()), o, e)
-        : NodeCommands.run(a.get(0), a.subList(1, a.size()), o, e);
-    return new Run(rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  static Cli.Run tandem(java.nio.file.Path socket, String... args) {
+    return Cli.tandem(socket, args);
   }
 
   static SimPoolSpec withHaLizardKeys() {
@@ -72,13 +53,13 @@ class PoolConfigTest {
       Path b = p.cluster.adminSocket(XB);
       Instant t0 = Instant.now();
 
-      Run get = tandem(a, "config", "get", "xapi_count");
+      Cli.Run get = tandem(a, "config", "get", "xapi_count");
       assertEquals(0, get.rc(), get.all());
       assertTrue(get.out().contains("XAPI_COUNT=3") && get.out().contains("from: default"), get.out());
       assertEquals(2, json.readTree(tandem(b, "vm", "list", "--json").out()).path("opMode").asInt());
 
       Instant before = Instant.now();
-      Run set = tandem(a, "config", "set", "op_mode", "1");
+      Cli.Run set = tandem(a, "config", "set", "op_mode", "1");
       assertEquals(0, set.rc(), set.all());
       assertTrue(set.out().contains("Successfully updated OP_MODE to value: 1"), set.out());
       assertEquals("1", p.cluster.pool.poolOtherConfig().get("tandem.OP_MODE"));
@@ -91,22 +72,22 @@ class PoolConfigTest {
       }), "xb's node applied OP_MODE=1 without a restart");
       System.out.printf("config propagation: xa's set to xb's node applying it: %d ms%n",
           Duration.between(before, Instant.now()).toMillis());
-      Run overridden = tandem(a, "config", "set", "GLOBAL_VM_HA", "1");
+      Cli.Run overridden = tandem(a, "config", "set", "GLOBAL_VM_HA", "1");
       assertEquals(0, overridden.rc(), overridden.all());
       assertTrue(overridden.out().contains("wins here over the pool value"), "the harness's host file sets "
           + "global-vm-ha itself: " + overridden.out());
-      Run where = tandem(a, "config", "get", "GLOBAL_VM_HA");
+      Cli.Run where = tandem(a, "config", "get", "GLOBAL_VM_HA");
       assertTrue(where.out().contains("GLOBAL_VM_HA=0") && where.out().contains("from: host file"), where.out());
 
       Map<String, String> was = p.cluster.pool.poolOtherConfig();
-      Run bad = tandem(a, "config", "set", "FENCE_HEURISTICS_IPS", "10.0.0.1:300.0.0.1");
+      Cli.Run bad = tandem(a, "config", "set", "FENCE_HEURISTICS_IPS", "10.0.0.1:300.0.0.1");
       assertEquals(2, bad.rc());
       assertTrue(bad.err().contains("Invalid IP address or host name [300.0.0.1]"), bad.err());
       assertEquals(2, tandem(a, "config", "set", "FENCE_PASSWD", "x").rc());
       assertEquals(2, tandem(a, "config", "set", "NO_SUCH", "1").rc());
       assertEquals(was, p.cluster.pool.poolOtherConfig(), "nothing changed");
 
-      Run restart = tandem(b, "config", "set", "MAIL_SUBJECT", "HA alert from %h");
+      Cli.Run restart = tandem(b, "config", "set", "MAIL_SUBJECT", "HA alert from %h");
       assertEquals(0, restart.rc(), restart.all());
       assertTrue(restart.out().contains("takes effect when each node restarts"), restart.out());
 
@@ -115,13 +96,13 @@ class PoolConfigTest {
       assertTrue(Files.readString(backup).contains("OP_MODE=1"), Files.readString(backup));
       assertEquals(2, tandem(a, "config", "backup", backup.toString()).rc(), "an existing file needs --force");
       assertEquals(0, tandem(a, "config", "set", "OP_MODE", "2").rc());
-      Run restored = tandem(a, "config", "restore", backup.toString());
+      Cli.Run restored = tandem(a, "config", "restore", backup.toString());
       assertEquals(0, restored.rc(), restored.all());
       assertEquals("1", p.cluster.pool.poolOtherConfig().get("tandem.OP_MODE"));
 
       Path override = run.resolve("ha-lizard.conf");
       Files.writeString(override, "#OP_MODE=1\nFENCE_MIN_HOSTS=\"2\"\n");
-      Run imported = tandem(a, "config", "import-halizard", "--file", override.toString());
+      Cli.Run imported = tandem(a, "config", "import-halizard", "--file", override.toString());
       assertEquals(0, imported.rc(), imported.all());
       assertEquals("4", p.cluster.pool.poolOtherConfig().get("tandem.XAPI_COUNT"), "HA_XAPI_COUNT imported");
       assertTrue(imported.out().contains("skipped MONITOR_KILLALL: MONITOR_KILLALL is not used by Tandem"), imported.out());
@@ -140,7 +121,7 @@ class PoolConfigTest {
       assertFalse(changes.toString().contains("hunter2"));
 
       p.cluster.powerLoss(XB);
-      Run down = tandem(b, "config", "get", "OP_MODE");
+      Cli.Run down = tandem(b, "config", "get", "OP_MODE");
       assertEquals(3, down.rc(), down.all());
       assertTrue(down.out().contains("OP_MODE=2") && down.err().contains("pool's values cannot be read"), down.all());
       p.assertTheOneRuleHeld();
