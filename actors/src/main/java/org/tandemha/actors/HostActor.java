@@ -147,12 +147,22 @@ public final class HostActor extends AbstractBehavior<HostActor.Command> {
 
   private Behavior<Command> onObserved(Observed o) {
     // A pool read means XAPI answers; it does not bring back a master whose takeover already began.
+    boolean stoodDownForAReason = !standDown.isEmpty() || !poolHaEnabled;
     view = Optional.of(o.host());
     peerIsMaster = o.peerIsMaster();
     selfIsMaster = o.selfIsMaster();
     poolHaEnabled = o.poolHaEnabled();
     standDown = o.standDown();
     poolHosts = o.poolHosts();
+    // HA-Lizard judges every iteration: a peer still lost when the reason to stand down ends (armed again, pool HA
+    // enabled, suspension cleared) is judged again from its XAPI probes, not left alone until it comes back.
+    if (phase == Phase.STANDING_BY && clusterUnreachable && stoodDownForAReason && standDown.isEmpty()
+        && poolHaEnabled && concernsThisNode()) {
+      getContext().getLog().info("host {}: still lost, and this node no longer stands down: judging it again", peer);
+      phase = Phase.CONFIRMING;
+      failedProbes = 0;
+      return probe();
+    }
     return this;
   }
 

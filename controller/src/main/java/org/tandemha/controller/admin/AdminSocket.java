@@ -69,8 +69,23 @@ public final class AdminSocket implements AutoCloseable {
     }
     // Bound inside a fresh 0700 directory, made 0600, then renamed into place: at no moment can another user
     // connect, whatever the umask or the parent directory's mode.
-    Path staging = Files.createTempDirectory(dir, ".admin-",
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    // A Unix socket's path holds at most 107 bytes, the staging directory's included: kept short.
+    Path staging = null;
+    java.util.Random random = new java.security.SecureRandom();
+    for (int i = 0; staging == null; i++) {
+      try {
+        staging = Files.createDirectory(dir.resolve(".s" + Integer.toString(random.nextInt(1 << 30), 36)),
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      } catch (java.nio.file.FileAlreadyExistsException e) {
+        if (i > 10) throw e;
+      }
+    }
+    int longest = staging.resolve("admin.sock").toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    if (longest > 107 || path.toAbsolutePath().toString().length() > 107) {
+      Files.deleteIfExists(staging);
+      throw new IOException(path + ": too long for a Unix socket (at most 107 bytes, staging included, here "
+          + longest + "): choose a shorter tandem.admin.socket");
+    }
     ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
     try {
       Path bound = staging.resolve("admin.sock");

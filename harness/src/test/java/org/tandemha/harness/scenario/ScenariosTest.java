@@ -1,0 +1,46 @@
+package org.tandemha.harness.scenario;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Issue #10 acceptance: every scenario under {@code harness/scenarios} runs in {@code ops/test} — its commands on the
+ * simulated pool with a JVM per node, the invariants all along, the journaled decisions against its golden.
+ */
+@Tag("cluster")
+class ScenariosTest {
+  static Stream<Path> scenarios() throws Exception {
+    return ScenarioRunner.all(Path.of("scenarios")).stream();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("scenarios")
+  void theScenarioHoldsAndMatchesItsGolden(Path dir, @TempDir(cleanup = CleanupMode.ON_SUCCESS) Path run)
+      throws Exception {
+    Scenario s = Scenario.load(dir);
+    ScenarioRunner.Result r = new ScenarioRunner(s, run, System.getProperty("surefire.test.class.path"), System.out)
+        .run(false);
+    assertTrue(r.ok(), s.name() + ": " + s.readme() + "\n" + String.join("\n", r.failures())
+        + "\nthis run's events:\n" + String.join("\n", r.events()));
+  }
+
+  @org.junit.jupiter.api.Test
+  void badScenariosAreNamedWithTheirLine() {
+    var cfg = com.typesafe.config.ConfigFactory.parseString("hosts = [ { name = xa }, { name = xb } ]");
+    for (var c : List.of(List.of("power xc off", "no host xc"), List.of("expect running nope within 5", "no VM nope"),
+        List.of("xapi xa melt", "hang, unhang, slow or error"), List.of("expect journaled xa FenceConfirmed for 5",
+            "journaled … within S"), List.of("dance", "unknown command"))) {
+      var e = org.junit.jupiter.api.Assertions.assertThrows(Scenario.Invalid.class,
+          () -> Scenario.build("t", "r", cfg, "wait 1\n" + c.get(0) + "\n", Path.of("t")));
+      assertTrue(e.getMessage().contains("line 2") && e.getMessage().contains(c.get(1)), e.getMessage());
+    }
+  }
+}
