@@ -4,6 +4,9 @@ import akka.Done;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.SupervisorStrategy;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.receptionist.Receptionist;
+import akka.actor.typed.receptionist.ServiceKey;
 import akka.pattern.StatusReply;
 import akka.persistence.typed.PersistenceId;
 import akka.persistence.typed.javadsl.CommandHandlerWithReply;
@@ -29,14 +32,38 @@ public final class AutopromoteActor extends EventSourcedBehaviorWithEnforcedRepl
 
   public sealed interface Command extends CborSerializable {}
   /** Record the winner; idempotent: the same winner again writes nothing. */
-  public record ChooseWinner(PoolId pool, Optional<HostId> winner, String reason, Instant at,
-                             ActorRef<StatusReply<Done>> replyTo) implements Command {}
+  /** @param master the pool master of the read the winner comes from */
+  public record ChooseWinner(PoolId pool, Optional<HostId> winner, String reason, Instant at, Optional<HostId> master,
+                             ActorRef<StatusReply<Done>> replyTo) implements Command {
+    public ChooseWinner(PoolId pool, Optional<HostId> winner, String reason, Instant at,
+                        ActorRef<StatusReply<Done>> replyTo) {
+      this(pool, winner, reason, at, Optional.empty(), replyTo);
+    }
+  }
   public record GetWinner(ActorRef<Winner> replyTo) implements Command {}
 
-  public record Winner(Optional<HostId> host) implements CborSerializable {}
-  public record State(Optional<HostId> winner, boolean known) implements CborSerializable {}
+  /** @param asOf when this node last chose or read it (empty: never known) — the freshest belief wins a conflict */
+  /** @param master the pool master of the read (or choice) that last named the winner, if known since start */
+  public record Winner(Optional<HostId> host, Optional<java.time.Instant> asOf, Optional<HostId> master)
+      implements CborSerializable {
+    public Winner(Optional<HostId> host) { this(host, Optional.empty(), Optional.empty()); }
+  }
+  /** @param changedAt when the winner last changed (null in snapshots written before it was kept) */
+  public record State(Optional<HostId> winner, boolean known, java.time.Instant changedAt) implements CborSerializable {}
 
-  public static Behavior<Command> create(HostId self) { return new AutopromoteActor(self); }
+  /** Every node's, so a slave about to take over can ask the others which winner they read last. */
+  public static final ServiceKey<Command> KEY = ServiceKey.create(Command.class, "tandem-autopromote");
+
+  public static Behavior<Command> create(HostId self) {
+    return Behaviors.setup(ctx -> {
+      ctx.getSystem().receptionist().tell(Receptionist.register(KEY, ctx.getSelf()));
+      return new AutopromoteActor(self);
+    });
+  }
+
+  /** The last read or choice that named the current winner again (not persisted: the journal keeps changes). */
+  private java.time.Instant confirmedAt;
+  private Optional<HostId> masterSeen = Optional.empty();
 
   private AutopromoteActor(HostId self) {
     super(PersistenceId.of("Autopromote", self.uuid()),
@@ -54,24 +81,36 @@ public final class AutopromoteActor extends EventSourcedBehaviorWithEnforcedRepl
 
   static final int SNAPSHOT_EVERY = 500;
 
-  @Override public State emptyState() { return new State(Optional.empty(), false); }
+  @Override public State emptyState() { return new State(Optional.empty(), false, null); }
 
   @Override public CommandHandlerWithReply<Command, AutopromoteEvent, State> commandHandler() {
     return newCommandHandlerWithReplyBuilder().forAnyState()
         .onCommand(ChooseWinner.class, this::onChooseWinner)
-        .onCommand(GetWinner.class, (s, c) -> Effect().reply(c.replyTo(), new Winner(s.winner())))
+        .onCommand(GetWinner.class, (s, c) -> Effect().reply(c.replyTo(), new Winner(s.winner(), asOf(s), masterSeen)))
         .build();
   }
 
+  private Optional<java.time.Instant> asOf(State s) {
+    if (!s.known()) return Optional.empty();
+    java.time.Instant at = s.changedAt();
+    if (confirmedAt != null && (at == null || confirmedAt.isAfter(at))) at = confirmedAt;
+    return Optional.ofNullable(at);
+  }
+
   private ReplyEffect<AutopromoteEvent, State> onChooseWinner(State s, ChooseWinner c) {
-    if (s.known() && s.winner().equals(c.winner())) return Effect().reply(c.replyTo(), StatusReply.ack());
+    if (c.master().isPresent()) masterSeen = c.master();
+    if (s.known() && s.winner().equals(c.winner())) {
+      if (confirmedAt == null || c.at().isAfter(confirmedAt)) confirmedAt = c.at();
+      return Effect().reply(c.replyTo(), StatusReply.ack());
+    }
+    confirmedAt = c.at();
     return Effect().persist(new AutopromoteWinnerChosen(c.pool(), c.winner(), c.reason(), c.at()))
         .thenReply(c.replyTo(), ns -> StatusReply.ack());
   }
 
   @Override public EventHandler<State, AutopromoteEvent> eventHandler() {
     return newEventHandlerBuilder().forAnyState()
-        .onEvent(AutopromoteWinnerChosen.class, (s, e) -> new State(e.winner(), true))
+        .onEvent(AutopromoteWinnerChosen.class, (s, e) -> new State(e.winner(), true, e.at()))
         .build();
   }
 

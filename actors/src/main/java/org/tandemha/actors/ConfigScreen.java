@@ -79,14 +79,8 @@ public final class ConfigScreen {
                 + "(see README, Configuration)");
             return;
           }
-          PoolConfig.Check c = config.check(pool, n, v);
-          if (!c.ok() && (c.problem().contains("not used by Tandem") || c.problem().contains("not found"))) {
-            notes.add("skipped " + n + ": " + c.problem());
-            return;
-          }
-          wanted.put(n, v);
+          wanted.put(n, v);   // checked once, below: a name Tandem does not use is skipped there, not refused
         });
-        if (wanted.isEmpty()) notes.add("no HA-Lizard setting found (pool other-config HA_* keys, or the file given)");
       }
       default -> wanted.putAll(s.values());
     }
@@ -94,8 +88,15 @@ public final class ConfigScreen {
     List<Change> changes = new ArrayList<>();
     List<String> done = new ArrayList<>();
     boolean anyLive = false;
+    boolean importing = s.how().equals("import-halizard");
+    int kept = 0;
     for (var w : wanted.entrySet()) {
       PoolConfig.Check c = config.check(next, w.getKey(), w.getValue());
+      if (!c.ok() && importing && (c.problem().contains("not used by Tandem") || c.problem().contains("not found"))) {
+        notes.add("skipped " + w.getKey() + ": " + c.problem());
+        continue;
+      }
+      kept++;
       if (!c.ok()) {
         problems.add(c.problem());
         continue;
@@ -107,6 +108,9 @@ public final class ConfigScreen {
       done.add("Successfully updated " + c.name() + " to value: " + (config.isSecret(c.name()) ? "****" : c.value())
           + (c.live() ? "" : " (takes effect when each node restarts: systemctl restart tandem)"));
       anyLive |= c.live();
+    }
+    if (importing && kept == 0) {
+      notes.add("no HA-Lizard setting found (pool other-config HA_* keys, or the file given)");
     }
     if (!problems.isEmpty()) {
       List<String> all = new ArrayList<>(problems);

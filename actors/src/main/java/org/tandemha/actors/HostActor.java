@@ -4,6 +4,8 @@ import akka.actor.Address;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.AskPattern;
+import akka.actor.typed.receptionist.Receptionist;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
@@ -12,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import org.tandemha.actors.decide.Autopromote;
 import org.tandemha.actors.decide.MasterLoss;
 import org.tandemha.actors.decide.TakeoverPlan;
 import org.tandemha.protocol.HaEvent;
@@ -46,6 +49,7 @@ public final class HostActor extends AbstractBehavior<HostActor.Command> {
   /** Whether a takeover of this peer runs now. */
   public record IsTakingOver(ActorRef<Boolean> replyTo) implements Command {}
   /** The peer's node as the Akka failure detector sees it. */
+  /** @param node the peer's cluster node; null for a host whose node this node has never seen */
   public record Reachability(boolean reachable, Address node, Instant since) implements Command {}
   /** What a HostActor tells its guardian. */
   public sealed interface Report {}
@@ -58,7 +62,7 @@ public final class HostActor extends AbstractBehavior<HostActor.Command> {
 
   private enum Tick implements Command { PROBE, RECHECK }
   private record ProbeResult(boolean answered) implements Command {}
-  private record WinnerKnown(Optional<HostId> winner) implements Command {}
+  private record WinnerKnown(Optional<HostId> winner, String agreement) implements Command {}
   private record LossRecorded(MasterLoss.Decision decision) implements Command {}
   private record TakeoverProgress(TakeoverActor.Progress progress) implements Command {}
   private record NotRecorded(Throwable error) implements Command {}
@@ -167,7 +171,7 @@ public final class HostActor extends AbstractBehavior<HostActor.Command> {
   }
 
   private Behavior<Command> onReachability(Reachability r) {
-    node = Optional.of(r.node());
+    node = Optional.ofNullable(r.node());   // none for a host whose node was never seen
     if (r.reachable()) {
       if (clusterUnreachable) getContext().getLog().info("host {}: node reachable again", peer);
       clusterUnreachable = false;
@@ -233,16 +237,44 @@ public final class HostActor extends AbstractBehavior<HostActor.Command> {
     }
     phase = Phase.DECIDING;
     if (!peerIsMaster) return slaveLost();
-    getContext().ask(AutopromoteActor.Winner.class, autopromote, Duration.ofSeconds(5),
-        AutopromoteActor.GetWinner::new,
-        (w, e) -> new WinnerKnown(e == null ? w.host() : Optional.empty()));
+    askWinners();
     return this;
+  }
+
+  /**
+   * This node's autopromote winner and those of every other node that answers within 2 s: a slave cut from the
+   * master before it chose another winner still names itself (Autopromote.agree).
+   */
+  private void askWinners() {
+    var system = getContext().getSystem();
+    Duration wait = Duration.ofSeconds(2);
+    CompletableFuture<AutopromoteActor.Winner> own = AskPattern.<AutopromoteActor.Command, AutopromoteActor.Winner>ask(
+        autopromote, AutopromoteActor.GetWinner::new, Duration.ofSeconds(5), system.scheduler()).toCompletableFuture();
+    CompletableFuture<java.util.List<AutopromoteActor.Winner>> others = AskPattern
+        .<Receptionist.Command, Receptionist.Listing>ask(system.receptionist(),
+            r -> Receptionist.find(AutopromoteActor.KEY, r), wait, system.scheduler()).toCompletableFuture()
+        .thenCompose(listing -> {
+          var asks = listing.getServiceInstances(AutopromoteActor.KEY).stream()
+              .filter(ref -> !ref.equals(autopromote))
+              .map(ref -> AskPattern.<AutopromoteActor.Command, AutopromoteActor.Winner>ask(ref,
+                  AutopromoteActor.GetWinner::new, wait, system.scheduler()).toCompletableFuture()
+                  .exceptionally(e -> null))
+              .toList();
+          return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new))
+              .thenApply(v -> asks.stream().map(CompletableFuture::join).filter(java.util.Objects::nonNull).toList());
+        })
+        .exceptionally(e -> java.util.List.of());
+    getContext().pipeToSelf(own.thenCombine(others, (mine, theirs) -> Autopromote.agree(
+            new Autopromote.Belief(mine.host(), mine.asOf(), mine.master()),
+            theirs.stream().map(w -> new Autopromote.Belief(w.host(), w.asOf(), w.master())).toList(), peer)),
+        (a, e) -> e == null ? new WinnerKnown(a.winner(), a.reason())
+            : new WinnerKnown(Optional.empty(), "autopromote winner unknown: " + e));
   }
 
   private Behavior<Command> onWinnerKnown(WinnerKnown w) {
     MasterLoss.Decision d = MasterLoss.assess(new MasterLoss.Evidence(settings.self(), clusterUnreachable,
         failedProbes, settings.ha().xapiCount(), poolHaEnabled, w.winner()));
-    String evidence = evidence();
+    String evidence = evidence() + "; " + w.agreement();
     getContext().getLog().info("host {}: pool master lost ({}); decision {}: {}", peer, evidence, d.action(), d.reason());
     HaEvent event = d.action() == MasterLoss.Action.FENCE_AND_TAKE_OVER
         ? new HaEvent.MasterLost(peer, evidence, ports.clock().now())

@@ -76,7 +76,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
       implements Command {}
   /** An operator changed a pool key through the CLI: read the pool again now rather than at the next poll. */
   public enum ReadNow implements Command { INSTANCE }
-  private enum Tick implements Command { POLL, JOIN_CHECK, WATCHDOG }
+  private enum Tick implements Command { POLL, JOIN_CHECK, WATCHDOG, NEVER_SEEN }
   private record PoolRead(PoolSnapshot pool, Throwable error) implements Command {}
   private record ClusterChange(ClusterEvent.ReachabilityEvent event) implements Command {}
   private record WinnerRecorded(PoolSnapshot pool, Optional<HostId> winner, Throwable error) implements Command {}
@@ -244,6 +244,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
         ctx.messageAdapter(PoolWatchActor.PoolChanged.class, c -> new PoolChanged(c.changes())))), "pool-watch");
     timers.startTimerWithFixedDelay(Tick.POLL, Tick.POLL, settings.poll());   // the safety net under events
     timers.startTimerWithFixedDelay(Tick.JOIN_CHECK, Tick.JOIN_CHECK, JOIN_CHECK);
+    timers.startSingleTimer(Tick.NEVER_SEEN, Tick.NEVER_SEEN, NEVER_SEEN);
     // The watchdog is fed from this tick: a guardian that stops processing messages stops feeding it.
     timers.startTimerWithFixedDelay(Tick.WATCHDOG, Tick.WATCHDOG, Duration.ofSeconds(1));
     ctx.ask(HaJournal.Standing.class, journal, Duration.ofSeconds(10), HaJournal.GetStanding::new,
@@ -498,6 +499,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
           return this;
         })
         .onMessageEquals(Tick.JOIN_CHECK, this::joinCheck)
+        .onMessageEquals(Tick.NEVER_SEEN, this::neverSeen)
         .onMessageEquals(Tick.WATCHDOG, () -> {
           watchdog.tell(new WatchdogActor.Tick(lastPool.map(p -> p.hosts().size()).orElse(0)));
           return this;
@@ -616,6 +618,33 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
 
   /** How long a node may stay outside the cluster before the pool master's node forms it alone. */
   static final Duration JOIN_CHECK = Duration.ofSeconds(10);
+
+  /**
+   * How long after this node's start a pool host whose node it has never seen counts as unreachable. Akka only
+   * reports members that go away; a host that died while this node was down (a master restarted after a wider
+   * outage) never joins, and its VMs would stay Running in the pool database for ever (found by the fuzz runner).
+   * Long enough that a cold start of the whole pool does not judge a slow-booting host; the judgement itself is
+   * HostActor's as for any lost peer: XAPI probes, the fencing gate, a confirmed fence.
+   */
+  static final Duration NEVER_SEEN = Duration.ofSeconds(120);
+  private final Set<HostId> neverSeenJudged = new HashSet<>();
+
+  private Behavior<Command> neverSeen() {
+    var cluster = Cluster.get(getContext().getSystem());
+    boolean member = cluster.selfMember().status() == akka.cluster.MemberStatus.up();
+    if (!member || lastPool.isEmpty()) {
+      timers.startSingleTimer(Tick.NEVER_SEEN, Tick.NEVER_SEEN, JOIN_CHECK);   // not in the cluster yet: later
+      return this;
+    }
+    for (HostView h : lastPool.get().hosts()) {
+      if (h.id().equals(settings.self()) || nodesUp.contains(h.id()) || !neverSeenJudged.add(h.id())) continue;
+      getContext().getLog().warn("cluster: the node of host {} ({}) has not been seen since this node started {}s "
+          + "ago: judged as unreachable", h.id(), h.name(), NEVER_SEEN.toSeconds());
+      unreachable.add(h.id());
+      hostActor(h.id()).tell(new HostActor.Reachability(false, null, ports.clock().now()));
+    }
+    return this;
+  }
   private int joinChecks;
 
   /**
@@ -681,7 +710,9 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
       getContext().getSelf().tell(Tick.POLL);
     }
     if (r.error() != null) {
-      String why = r.error().getCause() != null ? r.error().getCause().getMessage() : r.error().getMessage();
+      // Some failures carry no message (a timeout's cause, say): a null here once stopped the whole node.
+      Throwable cause = r.error().getCause() != null ? r.error().getCause() : r.error();
+      String why = cause.getMessage() != null ? cause.getMessage() : cause.toString();
       if (!why.equals(lastReadError)) getContext().getLog().warn("pool read failed: {}", why);
       lastReadError = why;
       return this;
@@ -881,7 +912,8 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
     Autopromote.Choice c = Autopromote.choose(new Autopromote.Evidence(pool, fenced, suspendedHosts, quorate, preferred));
     writingWinner = true;
     getContext().ask(StatusReply.class, autopromote, Duration.ofSeconds(5),
-        r -> new AutopromoteActor.ChooseWinner(pool.pool(), c.winner(), c.reason(), ports.clock().now(), castReply(r)),
+        r -> new AutopromoteActor.ChooseWinner(pool.pool(), c.winner(), c.reason(), ports.clock().now(),
+            Optional.of(pool.master()), castReply(r)),
         (reply, error) -> new WinnerRecorded(pool, c.winner(),
             error != null ? error : reply.isError() ? reply.getError() : null));
   }
@@ -921,7 +953,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
     Optional<HostId> seen = Autopromote.fromPoolValue(value, pool);
     getContext().ask(StatusReply.class, autopromote, Duration.ofSeconds(5),
         r -> new AutopromoteActor.ChooseWinner(pool.pool(), seen, "seen in pool other-config " + AUTOPROMOTE_KEY,
-            ports.clock().now(), castReply(r)),
+            ports.clock().now(), Optional.of(pool.master()), castReply(r)),
         (reply, error) -> new PoolKeyWritten("(local) autopromote winner", value,
             error != null ? error : reply.isError() ? reply.getError() : null));
   }

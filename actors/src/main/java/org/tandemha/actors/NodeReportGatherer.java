@@ -78,11 +78,7 @@ final class NodeReportGatherer extends AbstractBehavior<NodeReportGatherer.Comma
           journalIn = true;
           if (j.standing() != null) {
             HaJournal.LastTakeover t = j.standing().lastTakeover();
-            report = new NodeReport(report.host(), report.hostName(), report.version(), report.role(), report.pool(),
-                report.master(), report.haEnabled(), report.opMode(), report.globalVmHa(), report.armed(), report.suspended(),
-                j.standing().suspendedBecause(), report.nativeHa(), report.autopromote(), report.fence(),
-                report.realFence(), report.watchdog(), report.quorum(), report.storage(),
-                t == null ? "none" : takeoverLine(t), report.poolReadAt(), report.poolReadError(), report.hosts());
+            report = report.withStanding(j.standing().suspendedBecause(), t == null ? "none" : takeoverLine(t));
           } else {
             report = report.withTakeover("unknown: the journal did not answer");
           }

@@ -134,12 +134,17 @@ public final class QuorumActor extends AbstractBehavior<QuorumActor.Command> {
    */
   private int reachable(String prefix, String selfRole) {
     var state = Cluster.get(getContext().getSystem()).state();
-    Set<Member> unreachable = new HashSet<>();
-    state.getUnreachable().forEach(unreachable::add);
+    // Akka's unreachable set holds what ANY member observes: in a partial partition (xa and xb cut from each other,
+    // xc reaching both) xc would count neither and lose quorum with every link of its own up (found by the harness).
+    // A vote is a member this node itself reaches, so the set is read per observer; every node monitors every
+    // other (failure-detector.monitored-by-nr-of-members), or an unmonitored dead member would count.
+    var classic = akka.cluster.Cluster.get(akka.actor.typed.javadsl.Adapter.toClassic(getContext().getSystem()));
+    var reachability = classic.readView().reachability();
+    var me = classic.selfUniqueAddress();
     Set<String> voters = new HashSet<>();
     if (selfRole != null) voters.add(selfRole);
     StreamSupport.stream(state.getMembers().spliterator(), false)
-        .filter(m -> m.status() == MemberStatus.up() && !unreachable.contains(m))
+        .filter(m -> m.status() == MemberStatus.up() && reachability.isReachable(me, m.uniqueAddress()))
         .forEach(m -> m.getRoles().stream().filter(r -> r.startsWith(prefix))
             .forEach(r -> voters.add(prefix.equals(WitnessGuardian.ROLE) ? m.address().toString() : r)));
     return voters.size();

@@ -52,11 +52,28 @@ public final class TakeoverActor extends AbstractBehavior<TakeoverActor.Command>
       implements Progress {}
 
   private record QuorumKnown(QuorumVerdict verdict) implements Command {}
-  private record PeerWatchdogKnown(QuorumVerdict verdict, Optional<Duration> timeout) implements Command {}
+  private record PeerWatchdogKnown(QuorumVerdict verdict, Optional<Duration> timeout, Optional<Instant> heardAt)
+      implements Command {}
+  /** @param relayed the peer's watchdog advert reached this node through another member just now */
   private record ChannelsKnown(QuorumVerdict verdict, boolean xapi, boolean icmp, Map<String, Boolean> drbd,
-                               Optional<Duration> peerWatchdog) implements Command {}
+                               Optional<Duration> peerWatchdog, boolean relayed) implements Command {}
+  /**
+   * An advert of the peer this recent reached this node through another member (a witness or a third host): the
+   * peer is alive and in the cluster, cut from this node only — a partial partition. Adverts go out every second and
+   * are relayed at once, so a live peer's is at most about a second old; a dead one's is older than the failure
+   * detector's verdict plus the XAPI probes (about 3 s with the defaults).
+   */
+  static final Duration RELAYED_FRESH = Duration.ofMillis(1500);
   private record WatchdogAwaited(Duration timeout, Instant deadline) implements Command {}
   private record WatchdogDeadline(Duration timeout) implements Command {}
+  /** During the watchdog wait: look at the peer every {@link #WAIT_PROBE}. */
+  private enum WaitProbe implements Command { TICK }
+  private record WaitProbed(boolean answers) implements Command {}
+  /**
+   * A peer whose XAPI or ping answers at any moment of the wait is alive — reconnected, or rebooted after its
+   * watchdog and back as the pool master it was (found by the fuzz runner) — so the deadline alone proves nothing.
+   */
+  static final Duration WAIT_PROBE = Duration.ofSeconds(2);
   /** What the deadline check saw: the peer's channels, this side's quorum now, and when the peer was last heard of. */
   private record AfterDeadline(Duration timeout, boolean answers, QuorumVerdict verdict,
                                Optional<Instant> peerHeardAt) implements Command {}
@@ -214,9 +231,21 @@ public final class TakeoverActor extends AbstractBehavior<TakeoverActor.Command>
         .onMessage(WatchdogAwaited.class, w -> {
           timers.startSingleTimer(new WatchdogDeadline(w.timeout()),
               Duration.between(clock.now(), w.deadline()).plusMillis(100));
+          timers.startTimerWithFixedDelay(WaitProbe.TICK, WaitProbe.TICK, WAIT_PROBE);
           return this;
         })
-        .onMessage(WatchdogDeadline.class, this::onWatchdogDeadline)
+        .onMessageEquals(WaitProbe.TICK, () -> {
+          getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> ports.xapi().probe(peerAddress)
+                  || ports.net().answers(peerAddress, PING_TIMEOUT), blockingIo),
+              (answers, error) -> new WaitProbed(error == null && answers));
+          return this;
+        })
+        .onMessage(WaitProbed.class, p -> !p.answers() ? this : abort(new Abort(lost + " answered (XAPI or ping) "
+            + "during the wait for its watchdog deadline: it is alive, not taken over")))
+        .onMessage(WatchdogDeadline.class, w -> {
+          timers.cancel(WaitProbe.TICK);
+          return onWatchdogDeadline(w);
+        })
         .onMessage(AfterDeadline.class, this::afterDeadline)
         .onMessage(GoneRecorded.class, g -> peerGone(g.verdict()))
         .onMessage(Fenced.class, this::onFenced)
@@ -254,17 +283,19 @@ public final class TakeoverActor extends AbstractBehavior<TakeoverActor.Command>
   private Behavior<Command> onQuorum(QuorumKnown q) {
     getContext().ask(WatchdogActor.PeerWatchdog.class, peers.watchdog(), Duration.ofSeconds(2),
         r -> new WatchdogActor.GetPeer(lost, r),
-        (w, e) -> new PeerWatchdogKnown(q.verdict(), e == null ? w.timeout() : Optional.empty()));
+        (w, e) -> new PeerWatchdogKnown(q.verdict(), e == null ? w.timeout() : Optional.empty(),
+            e == null ? w.heardAt() : Optional.empty()));
     return this;
   }
 
   /** Look once more at the peer's XAPI, ping and DRBD links: the gate needs every channel. */
   private Behavior<Command> onPeerWatchdog(PeerWatchdogKnown w) {
+    boolean relayed = w.heardAt().filter(t -> t.isAfter(clock.now().minus(RELAYED_FRESH))).isPresent();
     getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> {
       boolean xapiAnswers = ports.xapi().probe(peerAddress);
       boolean pingAnswers = ports.net().answers(peerAddress, PING_TIMEOUT);
       return new ChannelsKnown(w.verdict(), xapiAnswers, pingAnswers, ports.storage().replicationLinks(lost),
-          w.timeout());
+          w.timeout(), relayed);
     }, blockingIo), (c, error) -> error == null ? c : new Abort("cannot check the peer's channels: " + cause(error)));
     return this;
   }
@@ -274,7 +305,7 @@ public final class TakeoverActor extends AbstractBehavior<TakeoverActor.Command>
         kind == Lost.MASTER ? FencingGate.Role.WINNER_SLAVE : FencingGate.Role.MASTER,
         true, fencing.enabled(), fencing.quorumRequired(), fencing.minHosts(), poolHosts, c.verdict(), witnesses > 0,
         method(), c.peerWatchdog().isPresent(),
-        new FencingGate.Channels(false, c.xapi(), c.icmp(), c.drbd()), true, false, fenceDelay));
+        new FencingGate.Channels(c.relayed(), c.xapi(), c.icmp(), c.drbd()), true, false, fenceDelay));
     getContext().getLog().info("takeover of {}: fencing gate {}: {} (quorum {}/{} {}, xapi {}, ping {}, drbd {})", lost,
         d.action(), d.reason(), c.verdict().votes(), c.verdict().needed(), c.verdict().sources(),
         c.xapi() ? "answers" : "silent", c.icmp() ? "answers" : "silent",

@@ -198,6 +198,12 @@ public final class SimCluster implements AutoCloseable {
     return p != null && p.isAlive();
   }
 
+  /** The process id of the host's node, while it runs. */
+  public synchronized java.util.Optional<Long> nodePid(String hostUuid) {
+    Process p = nodes.get(hostUuid);
+    return p != null && p.isAlive() ? java.util.Optional.of(p.pid()) : java.util.Optional.empty();
+  }
+
   /** SIGKILL of the host's node only: the host and its xapi keep running (a crashed or stopped service). */
   public void killNode(String hostUuid) {
     Process p;

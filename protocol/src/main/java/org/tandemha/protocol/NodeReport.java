@@ -56,6 +56,13 @@ public record NodeReport(String host, String hostName, String version, String ro
         poolReadError, hosts);
   }
 
+  /** The journal's word on suspension and the last takeover (NodeReportGatherer). */
+  public NodeReport withStanding(String because, String takeover) {
+    return new NodeReport(host, hostName, version, role, pool, master, haEnabled, opMode, globalVmHa, armed, suspended,
+        because, nativeHa, autopromote, fence, realFence, watchdog, quorum, storage, takeover, poolReadAt,
+        poolReadError, hosts);
+  }
+
   public NodeReport withTakeover(String t) {
     return new NodeReport(host, hostName, version, role, pool, master, haEnabled, opMode, globalVmHa, armed, suspended,
         suspendedBecause, nativeHa, autopromote, fence, realFence, watchdog, quorum, storage, t, poolReadAt,

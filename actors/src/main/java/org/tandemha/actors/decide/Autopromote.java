@@ -2,6 +2,8 @@ package org.tandemha.actors.decide;
 
 import java.util.Comparator;
 import java.util.Optional;
+import java.util.List;
+import java.time.Instant;
 import java.util.Set;
 import org.tandemha.protocol.HostId;
 import org.tandemha.protocol.HostView;
@@ -68,6 +70,62 @@ public final class Autopromote {
         .min(Comparator.naturalOrder());
     return winner.map(w -> new Choice(Optional.of(w), "lowest UUID among enabled, unfenced slaves"))
         .orElseGet(() -> new Choice(Optional.empty(), "none_available: no enabled, unfenced slave"));
+  }
+
+  /**
+   * What one node believes the winner is, and as of when: the last time it chose the winner (master) or read it
+   * from the pool (slave). Empty {@code asOf}: it has never known one.
+   */
+  public record Belief(Optional<HostId> winner, Optional<Instant> asOf, Optional<HostId> master) {
+    /** A belief read without knowing the master it was read from. */
+    public Belief(Optional<HostId> winner, Optional<Instant> asOf) { this(winner, asOf, Optional.empty()); }
+  }
+
+  public record Agreement(Optional<HostId> winner, String reason) {}
+
+  /**
+   * Which winner a slave acts on when the master is lost. Each node keeps the winner it last read, so a slave cut
+   * from the master before the master chose another one still names itself, while the others name the new choice
+   * (found by the fuzz runner: two winners, two masters). The freshest belief among this node's and those of the
+   * nodes it still reaches wins — a stale node's last read came before the change the others saw; two different
+   * winners as fresh as each other name nobody.
+   */
+  public static Agreement agree(Belief own, List<Belief> others, HostId lostMaster) {
+    Agreement a = agree(own, others);
+    Belief freshest = own;
+    for (Belief b : others) {
+      if (b.asOf().isPresent() && (freshest.asOf().isEmpty() || b.asOf().get().isAfter(freshest.asOf().get()))) {
+        freshest = b;
+      }
+    }
+    if (freshest.master().isPresent() && !freshest.master().get().equals(lostMaster)) {
+      // Another slave took over already and chose a new winner: the lost host is a slave of the new master now.
+      return new Agreement(Optional.empty(), "the freshest read names " + freshest.master().get()
+          + " pool master, not " + lostMaster + ": taken over already");
+    }
+    return a;
+  }
+
+  /** {@link #agree(Belief, List, HostId)} without the masters. */
+  public static Agreement agree(Belief own, List<Belief> others) {
+    Belief best = own;
+    for (Belief b : others) {
+      if (b.asOf().isPresent() && (best.asOf().isEmpty() || b.asOf().get().isAfter(best.asOf().get()))) best = b;
+    }
+    Belief freshest = best;
+    boolean conflict = others.stream().filter(b -> b.asOf().isPresent() && b.asOf().equals(freshest.asOf()))
+        .anyMatch(b -> !b.winner().equals(freshest.winner()))
+        || (own.asOf().isPresent() && own.asOf().equals(freshest.asOf()) && !own.winner().equals(freshest.winner()));
+    String who = freshest.winner().map(HostId::toString).orElse("none_available");
+    if (conflict) {
+      return new Agreement(Optional.empty(), "nodes name different winners as of the same instant: nobody takes over");
+    }
+    if (freshest == own) {
+      return new Agreement(own.winner(), "this node's winner " + who + " is the freshest of " + (others.size() + 1)
+          + " node(s)");
+    }
+    return new Agreement(freshest.winner(), "another node read a fresher winner " + who + " (as of "
+        + freshest.asOf().get() + ", this node's as of " + own.asOf().map(Instant::toString).orElse("never") + ")");
   }
 
   /** The value HA-Lizard writes to pool other-config {@code autopromote_uuid}. */

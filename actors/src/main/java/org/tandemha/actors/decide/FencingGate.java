@@ -37,7 +37,8 @@ public final class FencingGate {
   /**
    * What reaches the peer right now.
    *
-   * @param cluster       the Akka failure detector sees the peer's node reachable
+   * @param cluster       the peer's node is heard in the cluster: directly, or its adverts relayed by another member
+   *                      (a partial partition: cut from this node only, alive)
    * @param xapi          the peer's XAPI answers
    * @param icmp          the peer answers ping
    * @param drbdConnected per DRBD resource shared with the peer: is its replication link Connected

@@ -136,7 +136,7 @@ public final class AdminSocket implements AutoCloseable {
       try {
         request = JSON.readValue(line, Admin.Request.class);
       } catch (IOException e) {
-        write(c, new Admin.Reply(2, List.of("bad request: not an admin request (" + e.getMessage().lines().findFirst().orElse("") + ")")));
+        write(c, new Admin.Reply(2, List.of("bad request: not an admin request (" + String.valueOf(e.getMessage()).lines().findFirst().orElse("") + ")")));
         return;
       }
       try {

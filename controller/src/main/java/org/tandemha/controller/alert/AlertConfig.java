@@ -3,11 +3,8 @@ package org.tandemha.controller.alert;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigValueType;
-import java.io.InputStream;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,7 +16,6 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManagerFactory;
 import org.tandemha.actors.AlertActor;
 import org.tandemha.actors.NodeGuardian;
 import org.tandemha.actors.port.AlertChannel;
@@ -158,13 +154,10 @@ public final class AlertConfig {
   private static Optional<SSLContext> tls(Config m, String key) {
     String store = m.getString("trust-store").strip();
     if (store.isEmpty()) return Optional.empty();
-    try (InputStream in = Files.newInputStream(Path.of(store))) {
-      KeyStore ks = KeyStore.getInstance("PKCS12");
-      ks.load(in, m.getString("trust-store-password").toCharArray());
-      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      tmf.init(ks);
+    try {
       SSLContext ctx = SSLContext.getInstance("TLS");
-      ctx.init(null, tmf.getTrustManagers(), null);
+      ctx.init(null, org.tandemha.controller.TrustStores.pkcs12(Path.of(store), m.getString("trust-store-password")),
+          null);
       return Optional.of(ctx);
     } catch (Exception e) {
       throw new NodeConfig.Invalid(key + ".trust-store: " + store + " cannot be read as PKCS12: " + e.getMessage());

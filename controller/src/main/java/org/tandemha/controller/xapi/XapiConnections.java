@@ -2,16 +2,13 @@ package org.tandemha.controller.xapi;
 
 import com.xensource.xenapi.Connection;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.reflect.Field;
 import java.net.InetAddress;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.UnknownHostException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.MessageDigest;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
@@ -25,7 +22,6 @@ import java.util.stream.Collectors;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 import org.apache.xmlrpc.client.XmlRpcClient;
 import org.tandemha.actors.port.XapiUnreachable;
@@ -144,13 +140,7 @@ public final class XapiConnections {
       if (!s.pinnedSha256().isEmpty()) {
         trust = new TrustManager[] {new PinnedTrust(s.pinnedSha256())};
       } else if (s.trustStore().isPresent()) {
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(s.trustStore().get())) {
-          store.load(in, s.trustStorePassword().toCharArray());
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(store);
-        trust = tmf.getTrustManagers();
+        trust = org.tandemha.controller.TrustStores.pkcs12(s.trustStore().get(), s.trustStorePassword());
       } else {
         trust = null;   // the JDK's own CA list: right for a pool with CA-signed certificates
       }

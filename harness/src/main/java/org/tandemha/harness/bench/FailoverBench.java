@@ -64,6 +64,20 @@ public final class FailoverBench {
         + "\"simulated_critical_path_s\":%.1f,\"witness\":true}%n", median, median - critical, runs, critical);
   }
 
+  /** The first run's journaled decisions of the survivor, seconds after the power loss, for ops/bench --report. */
+  static void writeTimeline(SimCluster c, Instant t0, Path file) throws java.io.IOException {
+    if (Files.exists(file)) return;
+    StringBuilder b = new StringBuilder();
+    for (JournalTimeline.Entry e : c.journal(B)) {
+      if (e.at().isBefore(t0)) continue;
+      String detail = e.event().path("name").asText(e.event().path("master").asText(e.event().path("target")
+          .asText(e.event().path("lostMaster").asText(""))));
+      b.append(String.format(Locale.ROOT, "%.3f\t%s\t%s%n", Duration.between(t0, e.at()).toMillis() / 1000.0,
+          e.type(), detail.replace('\t', ' ')));
+    }
+    Files.writeString(file, b.toString());
+  }
+
   static double once(Path run, PrintStream log) throws Exception {
     List<VmSpec> vms = new ArrayList<>();
     for (int i = 0; i < VMS; i++) {
@@ -90,6 +104,7 @@ public final class FailoverBench {
           && c.events(B, "VmRestarted", t0).size() >= VMS);
       if (!back) throw new IllegalStateException("not all VMs back within 180 s; see " + run);
       Instant last = c.events(B, "VmRestarted", t0).stream().map(JournalTimeline::atOf).max(Instant::compareTo).get();
+      writeTimeline(c, t0, run.resolveSibling("timeline.tsv"));
       if (!c.pool.safetyBreaches().isEmpty()) throw new IllegalStateException("safety: " + c.pool.safetyBreaches());
       return Duration.between(t0, last).toMillis() / 1000.0;
     }

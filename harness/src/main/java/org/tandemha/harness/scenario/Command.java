@@ -17,7 +17,9 @@ import java.util.Set;
  *   xapi HOST hang|unhang          the host's xapi stops answering / answers again
  *   xapi HOST|all slow MS          every call on it delayed
  *   xapi HOST|all error CALL CODE N   the next N calls of CALL fail with CODE
- *   fence-device HOST broken|ok    the host's power switch fails / works
+ *   fence-device HOST broken|ok    the host's power switch fails / works (and is quick again)
+ *   fence-device HOST slow MS      the host's power switch cuts the power only after MS milliseconds
+ *   witness off|on                 every host is cut from the witnesses / reconnected (heal does that too)
  *   admin HOST VERB…               `tandem VERB…` on HOST's node (its exit code is not checked; expect the outcome)
  *   expect running|halted VM within S
  *   expect halted VM for S         stays halted the whole time
@@ -35,6 +37,9 @@ public sealed interface Command {
   record Heal() implements Command {}
   record Xapi(String host, String mode, List<String> args) implements Command {}
   record FenceDevice(String host, boolean ok) implements Command {}
+  /** The host's power switch works but takes {@code delay} to cut the power. */
+  record SlowFenceDevice(String host, Duration delay) implements Command {}
+  record Witness(boolean on) implements Command {}
   record Admin(String host, List<String> args) implements Command {}
   /**
    * @param what    running, halted, master, powered-on, powered-off, journaled, not-journaled
@@ -104,9 +109,18 @@ public sealed interface Command {
         return new Xapi(h, w[2], List.of(w).subList(3, w.length));
       }
       case "fence-device" -> {
+        if (w.length == 4 && w[2].equals("slow")) {
+          long ms = Long.parseLong(w[3]);
+          if (ms < 1 || ms > 120_000) throw new IllegalArgumentException("slow MS: 1-120000 milliseconds, not " + w[3]);
+          return new SlowFenceDevice(host(w[1], hosts), Duration.ofMillis(ms));
+        }
         arity(w, 3);
-        if (!w[2].equals("broken") && !w[2].equals("ok")) throw new IllegalArgumentException("broken or ok");
+        if (!w[2].equals("broken") && !w[2].equals("ok")) throw new IllegalArgumentException("broken, ok or slow MS");
         return new FenceDevice(host(w[1], hosts), w[2].equals("ok"));
+      }
+      case "witness" -> {
+        arity(w, 2);
+        return new Witness(onOff(w[1]));
       }
       case "admin" -> {
         if (w.length < 3) throw new IllegalArgumentException("admin HOST VERB…");

@@ -19,10 +19,13 @@ public final class HarnessMain {
   static final String USAGE = """
       usage: tandem harness run DIR [--update]
              tandem harness run --all [--update] [--scenarios harness/scenarios]
+             tandem harness fuzz --seed S --schedules N [--out DIR]
         run       plays a scenario directory (README, pool.conf, commands, events.expect): the commands on the
                   simulated pool, the invariants all along, the journaled decisions against events.expect
         --all     every scenario under --scenarios, in name order
-        --update  writes events.expect from this run instead of comparing (review the diff before committing)""";
+        --update  writes events.expect from this run instead of comparing (review the diff before committing)
+        fuzz      random pools and fault schedules in simulated time, invariants after every step; a violation is
+                  shrunk and written as a scenario directory (summary: fuzz: schedules=N violations=V seed=S)""";
 
   public static void main(String[] args) {
     System.exit(run(List.of(args), System.out, System.err));
@@ -33,6 +36,7 @@ public final class HarnessMain {
       (args.isEmpty() ? err : out).println(USAGE);
       return args.isEmpty() ? 2 : 0;
     }
+    if (args.get(0).equals("fuzz")) return org.tandemha.harness.fuzz.FuzzRunner.main(args, out, err);
     if (!args.get(0).equals("run")) {
       err.println("tandem harness: unknown command \"" + args.get(0) + "\"");
       err.println(USAGE);

@@ -2,6 +2,7 @@ package org.tandemha.harness.scenario;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigValueType;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import java.io.IOException;
@@ -24,11 +25,14 @@ import org.tandemha.harness.sim.VmSpec;
  * {@code commands} (timed actions and expectations, one per line) and {@code events.expect} (the golden journal,
  * normalised). Host and VM UUIDs follow from their names unless given, so a scenario is written with names only.
  * {@code golden = [xa]} limits the golden to those hosts' journals (a host that dies mid-scenario journals what it
- * managed to, which is timing).
+ * managed to, which is timing); {@code golden = none} compares no journal at all (several deciders racing on
+ * deadlines: the invariants and the expectations are what count).
+ *
+ * @param golden whether events.expect is compared (false for {@code golden = none})
  */
 public record Scenario(String name, String readme, SimPoolSpec spec, int witnesses, String nodeConfig,
                        List<Command> commands, Map<String, String> hostsByName, Map<String, String> vmsByName,
-                       Path dir, List<String> goldenHosts) {
+                       Path dir, List<String> goldenHosts, boolean golden) {
 
   /** A scenario that cannot be read: the file, line and what is wrong. */
   public static final class Invalid extends Exception {
@@ -103,18 +107,23 @@ public record Scenario(String name, String readme, SimPoolSpec spec, int witness
       int witnesses = pool.hasPath("witnesses") ? pool.getInt("witnesses") : 0;
       String nodeConfig = pool.hasPath("node-config") ? pool.getString("node-config") : "";
       List<Command> commands = Command.parseAll(name, commandsText, hosts.keySet(), vms.keySet());
-      List<String> golden = pool.hasPath("golden") ? pool.getStringList("golden") : List.of();
+      boolean none = pool.hasPath("golden") && pool.getValue("golden").valueType() == ConfigValueType.STRING;
+      if (none && !pool.getString("golden").equals("none")) {
+        throw new Invalid(name + "/pool.conf: golden is a list of hosts, or none");
+      }
+      List<String> golden = pool.hasPath("golden") && !none ? pool.getStringList("golden") : List.of();
       for (String g : golden) {
         if (!hosts.containsKey(g)) throw new Invalid(name + "/pool.conf: golden names no host " + g);
       }
-      return new Scenario(name, readme, spec, witnesses, nodeConfig, commands, hosts, vms, dir, List.copyOf(golden));
+      return new Scenario(name, readme, spec, witnesses, nodeConfig, commands, hosts, vms, dir, List.copyOf(golden),
+          !none);
     } catch (ConfigException e) {
       throw new Invalid(name + "/pool.conf: " + e.getMessage());
     }
   }
 
   /** A stable UUID from the scenario and the name: the same in every run, so goldens never see UUIDs anyway. */
-  static String uuid(String kind, String scenario, String name) {
+  public static String uuid(String kind, String scenario, String name) {
     return UUID.nameUUIDFromBytes((kind + "/" + scenario + "/" + name).getBytes(StandardCharsets.UTF_8)).toString();
   }
 

@@ -152,7 +152,7 @@ public final class SimControlServer implements AutoCloseable {
             case "self-fence" -> pool.powerOff(uuid);
             case "power-off" -> {
                 // A BMC takes a moment to cut the power; the bench sets it (setPowerActionDelay).
-                Duration d = pool.powerActionDelay();
+                Duration d = pool.powerActionDelay(uuid);
                 if (!d.isZero()) {
                     try {
                         Thread.sleep(d.toMillis());

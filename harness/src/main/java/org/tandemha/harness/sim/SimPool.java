@@ -458,6 +458,22 @@ public final class SimPool implements AutoCloseable {
         return powerActionDelay;
     }
 
+    private final Map<String, Duration> slowSwitches = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** One host's power switch answers only after {@code delay} (a slow BMC); zero makes it as quick as the rest. */
+    public void setPowerSwitchDelay(String hostUuid, Duration delay) {
+        synchronized (lock) {
+            hostByUuid(hostUuid);
+        }
+        if (delay.isZero()) slowSwitches.remove(hostUuid);
+        else slowSwitches.put(hostUuid, delay);
+    }
+
+    /** How long cutting this host's power takes: its own switch's delay, else the pool-wide one. */
+    public Duration powerActionDelay(String hostUuid) {
+        return slowSwitches.getOrDefault(hostUuid, powerActionDelay);
+    }
+
     /** Called with the host's UUID whenever a host loses power (under the pool lock: be quick), e.g. to kill its node. */
     public void onPowerOff(java.util.function.Consumer<String> listener) {
         powerOffListeners.add(listener);
