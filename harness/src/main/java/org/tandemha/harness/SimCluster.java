@@ -155,6 +155,9 @@ public final class SimCluster implements AutoCloseable {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
         "-cp", o.classpath(), "org.tandemha.harness.SimNodeMain"));
+    // Extra JVM options for every node, e.g. a flight recording while profiling a benchmark.
+    String extra = System.getenv("TANDEM_SIM_NODE_JVM_OPTS");
+    if (extra != null && !extra.isBlank()) cmd.addAll(1, List.of(extra.trim().split("\\s+")));
     cmd.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.redirectErrorStream(true);

@@ -16,12 +16,15 @@ import org.tandemha.protocol.HostId;
 
 /**
  * This node's links in the simulated network, as the simulator's partitions say (control endpoint
- * {@code /hosts/<uuid>/cut}, read every 100 ms): the cluster links to cut nodes are blackholed in
+ * {@code /hosts/<uuid>/cut}, a long poll while nothing is cut, read every 100 ms while something is, so a node
+ * joining across a cut is blackholed at once): the cluster links to cut nodes are blackholed in
  * Artery (test mode), so the failure detector sees exactly what a real cut cable would give it, and
  * {@link SimNet} answers pings accordingly. A node of the simulated pool only; never in a real node.
  */
 final class SimLinks implements AutoCloseable {
   private static final long PERIOD_MS = 100;
+  /** While nothing is cut: how long one poll waits for a change (an idle node is not woken 10 times a second). */
+  private static final java.time.Duration IDLE_WAIT = java.time.Duration.ofSeconds(5);
   private final SimPowerFence world;
   private final HostId self;
   private volatile Set<String> cut = Set.of();
@@ -60,10 +63,18 @@ final class SimLinks implements AutoCloseable {
 
   private void loop() {
     while (running) {
-      refresh();
-      apply();
       try {
-        Thread.sleep(PERIOD_MS);
+        if (cut.isEmpty()) {
+          try {
+            cut = Set.copyOf(world.cutFrom(self, cut, IDLE_WAIT));
+          } catch (FenceDeviceError e) {
+            Thread.sleep(PERIOD_MS);   // the simulator is gone or busy: keep the last known links
+          }
+        } else {
+          Thread.sleep(PERIOD_MS);
+          refresh();
+        }
+        apply();
       } catch (InterruptedException e) {
         return;
       }

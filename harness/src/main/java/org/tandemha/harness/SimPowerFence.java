@@ -73,8 +73,28 @@ public final class SimPowerFence implements FencePort {
 
   /** What {@code host} cannot reach in the simulated network now: host UUIDs, {@code gateway}, {@code witnesses}. */
   public java.util.Set<String> cutFrom(HostId host) {
-    return text(HttpRequest.newBuilder(uri(host, "cut")).GET()).lines().map(String::trim).filter(l -> !l.isEmpty())
-        .collect(java.util.stream.Collectors.toSet());
+    return lines(text(HttpRequest.newBuilder(uri(host, "cut")).GET()));
+  }
+
+  /** {@link #cutFrom}, answered once it differs from {@code known} or after {@code wait} (a long poll). */
+  public java.util.Set<String> cutFrom(HostId host, java.util.Set<String> known, Duration wait) {
+    URI u = base.resolve("/hosts/" + host.uuid() + "/cut?wait-ms=" + wait.toMillis() + "&known="
+        + String.join(",", new java.util.TreeSet<>(known)));
+    try {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(u).GET().timeout(wait.plus(timeout)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() != 200) throw new FenceDeviceError(device() + " answered HTTP " + r.statusCode() + ": " + r.body());
+      return lines(r.body());
+    } catch (IOException e) {
+      throw new FenceDeviceError(device() + " unreachable: " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new FenceDeviceError(device() + ": interrupted", e);
+    }
+  }
+
+  private static java.util.Set<String> lines(String body) {
+    return body.lines().map(String::trim).filter(l -> !l.isEmpty()).collect(java.util.stream.Collectors.toSet());
   }
 
   private URI uri(HostId target, String action) {

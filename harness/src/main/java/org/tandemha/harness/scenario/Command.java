@@ -39,7 +39,12 @@ public sealed interface Command {
   record FenceDevice(String host, boolean ok) implements Command {}
   /** The host's power switch works but takes {@code delay} to cut the power. */
   record SlowFenceDevice(String host, Duration delay) implements Command {}
-  record Witness(boolean on) implements Command {}
+  /** {@code host} empty: every host cut from (or reconnected to) the witnesses; else that host only. */
+  record Witness(boolean on, String host) implements Command {}
+  /** The host cut from (or reconnected to) the heuristics address only. */
+  record Gateway(String host, boolean on) implements Command {}
+  /** The host's Tandem node only: SIGKILLed (host and xapi keep running), or started again. */
+  record Node(String host, boolean start) implements Command {}
   record Admin(String host, List<String> args) implements Command {}
   /**
    * @param what    running, halted, master, powered-on, powered-off, journaled, not-journaled
@@ -119,8 +124,18 @@ public sealed interface Command {
         return new FenceDevice(host(w[1], hosts), w[2].equals("ok"));
       }
       case "witness" -> {
+        if (w.length == 3) return new Witness(onOff(w[1]), host(w[2], hosts));
         arity(w, 2);
-        return new Witness(onOff(w[1]));
+        return new Witness(onOff(w[1]), "");
+      }
+      case "gateway" -> {
+        arity(w, 3);
+        return new Gateway(host(w[1], hosts), onOff(w[2]));
+      }
+      case "node" -> {
+        arity(w, 3);
+        if (!w[2].equals("kill") && !w[2].equals("start")) throw new IllegalArgumentException("node HOST kill|start");
+        return new Node(host(w[1], hosts), w[2].equals("start"));
       }
       case "admin" -> {
         if (w.length < 3) throw new IllegalArgumentException("admin HOST VERB…");

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.tandemha.harness.sim.ApplianceSpec;
 import org.tandemha.harness.sim.HostSpec;
 import org.tandemha.harness.sim.SimPoolSpec;
 import org.tandemha.harness.sim.VmSpec;
@@ -101,9 +102,25 @@ public record Scenario(String name, String readme, SimPoolSpec spec, int witness
         pool.getConfig("pool-other-config").entrySet().forEach(e -> other.put(e.getKey().replace("\"", ""),
             String.valueOf(e.getValue().unwrapped())));
       }
+      // vapps = [ { name = shop, vms = [db, web] } ]: VM_appliances (OP_MODE 1 starts them as units).
+      List<ApplianceSpec> vapps = new ArrayList<>();
+      for (Config a : pool.hasPath("vapps") ? pool.getConfigList("vapps") : List.<Config>of()) {
+        String an = a.getString("name");
+        List<String> members = new ArrayList<>();
+        for (String vn : a.getStringList("vms")) {
+          if (!vms.containsKey(vn)) throw new Invalid(name + "/pool.conf: vApp " + an + " names unknown VM " + vn);
+          members.add(vms.get(vn));
+        }
+        vapps.add(new ApplianceSpec(uuid("vapp", name, an), an, members));
+      }
       String poolUuid = uuid("pool", name, "pool");
-      SimPoolSpec spec = new SimPoolSpec(poolUuid, "scenario " + name, hostSpecs, hosts.get(master), vmSpecs, other,
-          "root", "scenario-password", Duration.ofMillis(500), Duration.ofMillis(500));
+      SimPoolSpec spec;
+      try {
+        spec = new SimPoolSpec(poolUuid, "scenario " + name, hostSpecs, hosts.get(master), vmSpecs, other,
+            "root", "scenario-password", Duration.ofMillis(500), Duration.ofMillis(500), Duration.ZERO, vapps);
+      } catch (IllegalArgumentException e) {
+        throw new Invalid(name + "/pool.conf: " + e.getMessage());
+      }
       int witnesses = pool.hasPath("witnesses") ? pool.getInt("witnesses") : 0;
       String nodeConfig = pool.hasPath("node-config") ? pool.getString("node-config") : "";
       List<Command> commands = Command.parseAll(name, commandsText, hosts.keySet(), vms.keySet());

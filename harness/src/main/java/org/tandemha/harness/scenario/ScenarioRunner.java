@@ -121,8 +121,13 @@ public final class ScenarioRunner {
       if (!hosts.contains(winner)) return false;
     }
     String field = "XenCenter.CustomFields.ha-lizard-enabled";
+    // With vApps (OP_MODE 1) only members of a vApp not named in the node config (DISABLED_VAPPS) are managed.
+    java.util.Set<String> vappMembers = new java.util.HashSet<>();
+    s.spec().appliances().stream().filter(a -> !s.nodeConfig().contains(a.uuid()))
+        .forEach(a -> vappMembers.addAll(a.vmUuids()));
     for (var v : s.spec().vms()) {
-      boolean ha = "true".equals(v.otherConfig().get(field));
+      boolean ha = s.spec().appliances().isEmpty() ? "true".equals(v.otherConfig().get(field))
+          : vappMembers.contains(v.uuid());
       if (ha && v.powerState().equals("Running")
           && !s.spec().poolUuid().equals(c.pool.vmOtherConfig(v.uuid()).get("home-pool"))) {
         return false;
@@ -172,7 +177,19 @@ public final class ScenarioRunner {
       if (s.witnesses() == 0) return "witness " + (w.on() ? "on" : "off") + ": the pool has no witness";
       // The witness machine unreachable from every host (its process lives on: a restarted witness is a new
       // cluster incarnation that cannot join while a host is unreachable and undowned — see the issue #10 note).
-      for (String h : s.hostsByName().values()) pool.cut(h, org.tandemha.harness.sim.SimPool.WITNESSES, !w.on());
+      for (String h : s.hostsByName().values()) {
+        if (w.host().isEmpty() || h.equals(s.hostsByName().get(w.host()))) {
+          pool.cut(h, org.tandemha.harness.sim.SimPool.WITNESSES, !w.on());
+        }
+      }
+    } else if (c instanceof Command.Gateway g) {
+      pool.cut(s.hostsByName().get(g.host()), org.tandemha.harness.sim.SimPool.GATEWAY, !g.on());
+    } else if (c instanceof Command.Node n) {
+      String h = s.hostsByName().get(n.host());
+      if (!n.start()) cluster.killNode(h);
+      else if (!pool.isPoweredOn(h)) return "node " + n.host() + " start: the host is powered off";
+      else if (cluster.nodeAlive(h)) return "node " + n.host() + " start: its node runs already";
+      else cluster.startNode(h);
     } else if (c instanceof Command.Admin a) {
       List<String> args = new ArrayList<>(a.args());
       args.add("--socket");
@@ -236,7 +253,9 @@ public final class ScenarioRunner {
     }
     if (c instanceof Command.FenceDevice f) return "fence-device " + f.host() + (f.ok() ? " ok" : " broken");
     if (c instanceof Command.SlowFenceDevice f) return "fence-device " + f.host() + " slow " + f.delay().toMillis();
-    if (c instanceof Command.Witness w) return "witness " + (w.on() ? "on" : "off");
+    if (c instanceof Command.Witness w) return "witness " + (w.on() ? "on" : "off") + (w.host().isEmpty() ? "" : " " + w.host());
+    if (c instanceof Command.Gateway g) return "gateway " + g.host() + (g.on() ? " on" : " off");
+    if (c instanceof Command.Node n) return "node " + n.host() + (n.start() ? " start" : " kill");
     if (c instanceof Command.Admin a) return "admin " + a.host() + " " + String.join(" ", a.args());
     Command.Expect e = (Command.Expect) c;
     return "expect " + e.what() + " " + e.subject() + (e.type().isEmpty() ? "" : " " + e.type())

@@ -66,7 +66,8 @@ public final class SimControlServer implements AutoCloseable {
     public SimControlServer(SimPool pool, int port) throws IOException {
         this.pool = pool;
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
-        this.executor = Executors.newFixedThreadPool(2, r -> {
+        // Cached: a node's long poll of its links holds a thread for up to its wait.
+        this.executor = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "sim-control");
             t.setDaemon(true);
             return t;
@@ -176,7 +177,17 @@ public final class SimControlServer implements AutoCloseable {
             case "emergency-clear" -> pool.clearEmergencyMode(uuid);
             case "cut" -> {
                 if (expectedMethod.equals("GET")) {
-                    reply(exchange, 200, String.join("\n", pool.cutFrom(uuid)));
+                    // ?known=a,b&wait-ms=N: answer once the set differs from the caller's (a long poll), or after N ms.
+                    Set<String> now;
+                    try {
+                        now = query.containsKey("wait-ms") ? pool.awaitCutChange(uuid, known(query),
+                                Duration.ofMillis(Math.min(30_000, number(need(query, "wait-ms"))))) : pool.cutFrom(uuid);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        reply(exchange, 503, "control server stopping");
+                        return;
+                    }
+                    reply(exchange, 200, String.join("\n", now));
                     return;
                 }
                 pool.cut(uuid, need(query, "from"), bool(need(query, "value")));
@@ -214,6 +225,13 @@ public final class SimControlServer implements AutoCloseable {
             out.computeIfAbsent(k, x -> new ArrayList<>()).add(v);
         }
         return out;
+    }
+
+    /** {@code known=a,b}: the cut set the caller already has ("" = none). */
+    private static Set<String> known(Map<String, List<String>> query) {
+        List<String> v = query.getOrDefault("known", List.of());
+        if (v.isEmpty() || v.get(0).isEmpty()) return Set.of();
+        return Set.of(v.get(0).split(","));
     }
 
     private static String need(Map<String, List<String>> query, String key) {

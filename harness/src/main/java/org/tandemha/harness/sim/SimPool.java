@@ -430,6 +430,22 @@ public final class SimPool implements AutoCloseable {
     }
 
     /**
+     * {@link #cutFrom}, once it differs from {@code known} or {@code max} passed: the long poll of a simulated node's
+     * links, so an idle node does not ask ten times a second.
+     */
+    public Set<String> awaitCutChange(String hostUuid, Set<String> known, Duration max) throws InterruptedException {
+        long deadline = System.nanoTime() + max.toNanos();
+        synchronized (lock) {
+            while (true) {
+                Set<String> now = cutFrom(hostUuid);
+                long left = deadline - System.nanoTime();
+                if (!now.equals(known) || left <= 0) return now;
+                lock.wait(Math.max(1, left / 1_000_000));
+            }
+        }
+    }
+
+    /**
      * Breaks or mends the host's power switch (its BMC or PDU): while broken, the control endpoint's power
      * actions for it fail, as an IPMI on a dead management network would. The host itself keeps running.
      */
