@@ -91,28 +91,18 @@ public final class Autopromote {
    * winners as fresh as each other name nobody.
    */
   public static Agreement agree(Belief own, List<Belief> others, HostId lostMaster) {
-    Agreement a = agree(own, others);
-    Belief freshest = own;
-    for (Belief b : others) {
-      if (b.asOf().isPresent() && (freshest.asOf().isEmpty() || b.asOf().get().isAfter(freshest.asOf().get()))) {
-        freshest = b;
-      }
-    }
+    Belief freshest = freshest(own, others);
     if (freshest.master().isPresent() && !freshest.master().get().equals(lostMaster)) {
       // Another slave took over already and chose a new winner: the lost host is a slave of the new master now.
       return new Agreement(Optional.empty(), "the freshest read names " + freshest.master().get()
           + " pool master, not " + lostMaster + ": taken over already");
     }
-    return a;
+    return agree(own, others);
   }
 
   /** {@link #agree(Belief, List, HostId)} without the masters. */
   public static Agreement agree(Belief own, List<Belief> others) {
-    Belief best = own;
-    for (Belief b : others) {
-      if (b.asOf().isPresent() && (best.asOf().isEmpty() || b.asOf().get().isAfter(best.asOf().get()))) best = b;
-    }
-    Belief freshest = best;
+    Belief freshest = freshest(own, others);
     boolean conflict = others.stream().filter(b -> b.asOf().isPresent() && b.asOf().equals(freshest.asOf()))
         .anyMatch(b -> !b.winner().equals(freshest.winner()))
         || (own.asOf().isPresent() && own.asOf().equals(freshest.asOf()) && !own.winner().equals(freshest.winner()));
@@ -126,6 +116,15 @@ public final class Autopromote {
     }
     return new Agreement(freshest.winner(), "another node read a fresher winner " + who + " (as of "
         + freshest.asOf().get() + ", this node's as of " + own.asOf().map(Instant::toString).orElse("never") + ")");
+  }
+
+  /** The belief read last (this node's on a tie or when nobody has read one). */
+  private static Belief freshest(Belief own, List<Belief> others) {
+    Belief best = own;
+    for (Belief b : others) {
+      if (b.asOf().isPresent() && (best.asOf().isEmpty() || b.asOf().get().isAfter(best.asOf().get()))) best = b;
+    }
+    return best;
   }
 
   /** The value HA-Lizard writes to pool other-config {@code autopromote_uuid}. */

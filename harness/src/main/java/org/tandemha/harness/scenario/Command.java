@@ -100,11 +100,11 @@ public sealed interface Command {
           case "hang", "unhang" -> arity(w, 3);
           case "slow" -> {
             arity(w, 4);
-            Integer.parseInt(w[3]);
+            number("slow MS", w[3]);
           }
           case "error" -> {
             arity(w, 6);
-            Integer.parseInt(w[5]);
+            number("error CALL CODE N: N", w[5]);
           }
           default -> throw new IllegalArgumentException("xapi: hang, unhang, slow or error, not " + w[2]);
         }
@@ -115,7 +115,7 @@ public sealed interface Command {
       }
       case "fence-device" -> {
         if (w.length == 4 && w[2].equals("slow")) {
-          long ms = Long.parseLong(w[3]);
+          long ms = number("slow MS", w[3]);
           if (ms < 1 || ms > 120_000) throw new IllegalArgumentException("slow MS: 1-120000 milliseconds, not " + w[3]);
           return new SlowFenceDevice(host(w[1], hosts), Duration.ofMillis(ms));
         }
@@ -178,6 +178,15 @@ public sealed interface Command {
         return new Expect(kind, host(w[2], hosts), w[3], time, holds, line);
       }
       default -> throw new IllegalArgumentException("expect running|halted|master|powered|journaled|not-journaled");
+    }
+  }
+
+  /** A whole number, or a message that says which argument is not one (not Java's "For input string"). */
+  private static int number(String what, String text) {
+    try {
+      return Integer.parseInt(text);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(what + " must be a whole number, not \"" + text + "\"");
     }
   }
 

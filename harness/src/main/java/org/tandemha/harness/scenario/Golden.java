@@ -9,7 +9,8 @@ import org.tandemha.harness.demo.JournalTimeline;
 /**
  * A run's journaled decisions as {@code events.expect} keeps them: per node in pool order, the decisions since the
  * scenario's first command, with names for UUIDs and no timestamps; runs of parallel work (VM restarts, power resets)
- * sorted, and a decision repeated back to back (a retried fence) kept once — so a golden holds across runs.
+ * sorted, a host declared dead placed just before the next start, and a decision repeated back to back (a retried
+ * fence) kept once — so a golden holds across runs.
  */
 final class Golden {
   private Golden() {}
@@ -34,6 +35,12 @@ final class Golden {
       Map.entry("DuplicateDomainDestroyed", List.of("name")));
 
   static final java.util.Set<String> PARALLEL = java.util.Set.of("VmRestarted", "VmPowerResetIssued");
+  /**
+   * Journaled beside the power resets by another actor, so where it falls among them is timing: it is placed just
+   * before the next start (what it is for: XAPI places vApp members only on live hosts), or at the end.
+   */
+  static final String DEFERRED = "HostDeclaredDead";
+  static final java.util.Set<String> STARTS = java.util.Set.of("VmRestarted", "VappStarted");
 
   static List<String> normalise(Scenario s, List<List<JournalTimeline.Entry>> journals, Instant t0) {
     List<String> out = new ArrayList<>();
@@ -41,12 +48,23 @@ final class Golden {
     for (String host : s.hostsByName().keySet()) {
       List<String> lines = new ArrayList<>();
       List<String> run = new ArrayList<>();
+      List<String> deferred = new ArrayList<>();
       String runType = "";
       for (JournalTimeline.Entry e : journals.get(i)) {
         if (JournalTimeline.atOf(e).isBefore(t0) || !KEPT.containsKey(e.type())) continue;
         StringBuilder b = new StringBuilder(host).append(": ").append(e.type());
         for (String f : KEPT.get(e.type())) b.append(' ').append(f).append('=').append(name(s, e.text(f)));
         String line = b.toString();
+        if (e.type().equals(DEFERRED)) {
+          deferred.add(line);
+          continue;
+        }
+        if (STARTS.contains(e.type()) && !deferred.isEmpty()) {
+          flush(lines, run);
+          runType = "";
+          lines.addAll(deferred);
+          deferred.clear();
+        }
         if (!e.type().equals(runType)) {
           flush(lines, run);
           runType = e.type();
@@ -60,6 +78,7 @@ final class Golden {
         }
       }
       flush(lines, run);
+      lines.addAll(deferred);
       if (s.goldenHosts().isEmpty() || s.goldenHosts().contains(host)) out.addAll(lines);
       i++;
     }

@@ -33,11 +33,24 @@ class ScenariosTest {
   }
 
   @org.junit.jupiter.api.Test
+  void aVappNamingAnUnknownVmIsRefused() {
+    var cfg = com.typesafe.config.ConfigFactory.parseString(
+        "hosts = [ { name = xa } ], vms = [ { name = db } ], vapps = [ { name = shop, vms = [db, web] } ]");
+    var e = org.junit.jupiter.api.Assertions.assertThrows(Scenario.Invalid.class,
+        () -> Scenario.build("t", "r", cfg, "wait 1\n", Path.of("t")));
+    assertTrue(e.getMessage().contains("pool.conf: vApp shop names unknown VM web"), e.getMessage());
+  }
+
+  @org.junit.jupiter.api.Test
   void badScenariosAreNamedWithTheirLine() {
     var cfg = com.typesafe.config.ConfigFactory.parseString("hosts = [ { name = xa }, { name = xb } ]");
     for (var c : List.of(List.of("power xc off", "no host xc"), List.of("expect running nope within 5", "no VM nope"),
         List.of("xapi xa melt", "hang, unhang, slow or error"), List.of("expect journaled xa FenceConfirmed for 5",
-            "journaled … within S"), List.of("dance", "unknown command"))) {
+            "journaled … within S"), List.of("dance", "unknown command"),
+        List.of("fence-device xa slow abc", "slow MS must be a whole number, not \"abc\""),
+        List.of("xapi xa error VM.start_on INTERNAL_ERROR two", "N must be a whole number"),
+        List.of("node xa reboot", "node HOST kill|start"), List.of("witness off xc", "no host xc"),
+        List.of("gateway xa maybe", "on or off"))) {
       var e = org.junit.jupiter.api.Assertions.assertThrows(Scenario.Invalid.class,
           () -> Scenario.build("t", "r", cfg, "wait 1\n" + c.get(0) + "\n", Path.of("t")));
       assertTrue(e.getMessage().contains("line 2") && e.getMessage().contains(c.get(1)), e.getMessage());
