@@ -33,6 +33,7 @@ import org.tandemha.actors.port.FencePort;
 import org.tandemha.actors.port.LocalDomains;
 import org.tandemha.actors.port.NetPort;
 import org.tandemha.actors.port.SelfFence;
+import org.tandemha.actors.port.ServiceManager;
 import org.tandemha.actors.port.StorageRole;
 import org.tandemha.actors.port.XapiPort;
 import org.tandemha.protocol.HaEvent;
@@ -106,7 +107,13 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
    */
   public record Ports(XapiPort xapi, FencePort fence, NetPort net, SelfFence selfFence, LocalDomains domains,
                       StorageRole storage, Clock clock, Optional<Replicated> replicated, Alerting alerting,
-                      org.tandemha.actors.port.PoolConfig config) {
+                      org.tandemha.actors.port.PoolConfig config, ServiceManager service) {
+    public Ports(XapiPort xapi, FencePort fence, NetPort net, SelfFence selfFence, LocalDomains domains,
+                 StorageRole storage, Clock clock, Optional<Replicated> replicated, Alerting alerting,
+                 org.tandemha.actors.port.PoolConfig config) {
+      this(xapi, fence, net, selfFence, domains, storage, clock, replicated, alerting, config, ServiceManager.NONE);
+    }
+
     public Ports(XapiPort xapi, FencePort fence, NetPort net, SelfFence selfFence, LocalDomains domains,
                  StorageRole storage, Clock clock, Optional<Replicated> replicated) {
       this(xapi, fence, net, selfFence, domains, storage, clock, replicated, Alerting.NONE,
@@ -185,6 +192,10 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
   private boolean clearingLone;
   private boolean enabling;
   private Optional<PoolSnapshot> lastPool = Optional.empty();
+  /** Readiness for the service manager: this node's own member is up, and the pool has been read once. */
+  private boolean selfUp;
+  private boolean serviceReady;
+  private String serviceStatus = "";
   private boolean quorate;               // standing quorum, from the isolation watch: no VM starts without it       // since the suspension: a later "healthy" is the master's clearance
   private final Set<HostId> tagging = new HashSet<>();
   private final Set<HostId> unreachable = new HashSet<>();
@@ -251,6 +262,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
         (st, e) -> e == null ? new StandingKnown(st.armed(), st.suspended(), st.unfinished(), st.loneRebooted())
             : new StandingKnown(true, false, null, false));
     ctx.getSelf().tell(Tick.POLL);
+    serviceWaiting("joining the cluster and reading the pool");
     ctx.getLog().info("node for host {} started: poll {}, XAPI_COUNT {}, XAPI_DELAY {}, fence device {}",
         self, settings.poll(), settings.ha().xapiCount(), settings.ha().xapiDelay(), ports.fence().device());
     // What an operator must know about this node's safety, in the log too (`tandem status` shows it live).
@@ -460,7 +472,13 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
         settings.ha().globalVmHa(), armed, suspended, null, p.map(PoolSnapshot::nativeHaEnabled).orElse(false),
         p.map(x -> x.poolOtherConfig().getOrDefault(AUTOPROMOTE_KEY, "")).orElse(""), ports.fence().device(),
         realFence, watchdogLine, null, "none configured", "none", p.map(PoolSnapshot::at).orElse(null),
-        lastReadError, hostLines);
+        lastReadError, hostLines, transport());
+  }
+
+  /** How this node talks to its peers, as its ActorSystem was started (ClusterTransport). */
+  private String transport() {
+    String t = getContext().getSystem().settings().config().getString("akka.remote.artery.transport");
+    return t.equals("tls-tcp") ? "mutual TLS" : "INSECURE plain TCP";
   }
 
   /** iSCSI-HA's pool other-config {@code MANUAL_MODE}: {@code <host-uuid>=enable|primary|secondary}, comma-joined. */
@@ -501,6 +519,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
         .onMessageEquals(Tick.JOIN_CHECK, this::joinCheck)
         .onMessageEquals(Tick.NEVER_SEEN, this::neverSeen)
         .onMessageEquals(Tick.WATCHDOG, () -> {
+          ports.service().alive();   // from this tick: a guardian that stalls stops the service's keep-alives too
           watchdog.tell(new WatchdogActor.Tick(lastPool.map(p -> p.hosts().size()).orElse(0)));
           return this;
         })
@@ -715,6 +734,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
       String why = cause.getMessage() != null ? cause.getMessage() : cause.toString();
       if (!why.equals(lastReadError)) getContext().getLog().warn("pool read failed: {}", why);
       lastReadError = why;
+      serviceWaiting("waiting for the pool's XAPI: " + why);
       return this;
     }
     lastReadError = "";
@@ -722,6 +742,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
     applyPoolConfig(pool);
     isolation.tell(new IsolationActor.PoolSize(pool.hosts().size()));
     lastPool = Optional.of(pool);
+    serviceReadyCheck();
     boolean selfIsMaster = pool.master().equals(settings.self());
     storageRole.ifPresent(s -> s.tell(new StorageRoleActor.PoolRole(selfIsMaster, pool.hosts().stream()
         .map(HostView::id).filter(h -> !h.equals(settings.self())).collect(java.util.stream.Collectors.toSet()))));
@@ -975,10 +996,32 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
     return this;
   }
 
+  /** What the node waits for before it is ready, for {@code systemctl status} (told once per change). */
+  private void serviceWaiting(String why) {
+    if (serviceReady || why.equals(serviceStatus)) return;
+    serviceStatus = why;
+    ports.service().status("starting: " + (selfUp || why.startsWith("joining") ? why : "joining the cluster; " + why));
+  }
+
+  /** Ready once: in the cluster and the pool read (issue #11: a restarted service is up only when it can act). */
+  private void serviceReadyCheck() {
+    if (serviceReady || !selfUp || lastPool.isEmpty()) return;
+    serviceReady = true;
+    PoolSnapshot pool = lastPool.get();
+    String status = String.format("ready: host %s in the cluster, pool read (%d hosts, %d VMs, master %s)",
+        settings.self(), pool.hosts().size(), pool.vms().size(), pool.master());
+    ports.service().ready(status);
+    getContext().getLog().info("service: {}", status);
+  }
+
   /** A fenced host's node joining again means the host was powered back on: it may be chosen again. */
   private Behavior<Command> onMemberJoined(MemberJoined m) {
     Member member = m.event().member();
     getContext().getLog().info("cluster: node {} is up (roles {})", member.address(), member.getRoles());
+    if (member.uniqueAddress().equals(Cluster.get(getContext().getSystem()).selfMember().uniqueAddress())) {
+      selfUp = true;
+      serviceReadyCheck();
+    }
     member.getRoles().stream().filter(role -> role.startsWith("host-")).map(role -> new HostId(role.substring(5)))
         .filter(h -> !h.equals(settings.self()))
         .forEach(h -> {

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.tandemha.protocol.Admin;
 import org.tandemha.protocol.NodeReport;
 import org.tandemha.protocol.QuorumVerdict;
@@ -32,6 +33,10 @@ public final class NodeStatusScreen {
     Map<String, String> names = names(n);
     List<String> out = new ArrayList<>();
     out.add("Tandem version " + n.version());
+    if (insecure(n)) {
+      out.add("INSECURE: this node talks to its peers in plain TCP (tandem.cluster.transport = insecure): anyone on the "
+          + "management network can join the cluster or forge its messages");
+    }
     out.add(row("Operating mode", "Mode [ " + n.opMode() + " ] " + modeText(n)));
     out.add(row("Host role", n.role()));
     out.add(row("Pool UUID", orDash(n.pool())));
@@ -55,10 +60,12 @@ public final class NodeStatusScreen {
     out.add(row("Last takeover", n.lastTakeover()));
     out.add(row("Storage", n.storage()));
     out.add(row("Pool read", poolRead(n, now)));
-    out.add("Nodes:");
+    out.add(row("Transport", transportLine(n)));
     List<NodeReport> all = new ArrayList<>();
     all.add(n);
     all.addAll(others);
+    out.add(row("Versions", versionsLine(all, names)));
+    out.add("Nodes:");
     all.sort(java.util.Comparator.comparing(r -> names.getOrDefault(r.host(), r.host())));
     for (NodeReport r : all) out.add("  " + nodeLine(r, names));
     List<Map<String, Object>> silent = silent(n, others);
@@ -145,11 +152,29 @@ public final class NodeStatusScreen {
 
   private static String nodeLine(NodeReport r, Map<String, String> names) {
     String name = names.getOrDefault(r.host(), r.hostName());
-    return String.format("%-16s %s  %-7s %-8s %s%s  storage: %s", name.isEmpty() ? "?" : name, r.host(), r.role(),
+    return String.format("%-16s %s  %-7s %-8s %s%s  storage: %s  v%s%s", name.isEmpty() ? "?" : name, r.host(), r.role(),
         r.armed() ? "armed" : "DISARMED",
         r.quorum() == null ? "quorum unknown" : (r.quorum().quorate() ? "quorate " : "NOT quorate ")
             + r.quorum().votes() + "/" + r.quorum().needed(),
-        r.suspended() ? "  SUSPENDED" : "", r.storage());
+        r.suspended() ? "  SUSPENDED" : "", r.storage(), r.version(), insecure(r) ? "  INSECURE" : "");
+  }
+
+  private static boolean insecure(NodeReport r) {
+    return r.transport() != null && r.transport().startsWith("INSECURE");
+  }
+
+  private static String transportLine(NodeReport n) {
+    if (n.transport() == null) return "unknown";
+    return insecure(n) ? "INSECURE: plain TCP between nodes (tandem.cluster.transport = insecure; README, Certificates)"
+        : "mutual TLS 1.3 between nodes: only certificates of the pool CA are let in";
+  }
+
+  /** One version, or every node's when they differ: a rolling upgrade (README, "Upgrading") is under way. */
+  static String versionsLine(List<NodeReport> all, Map<String, String> names) {
+    Set<String> versions = all.stream().map(NodeReport::version).collect(Collectors.toCollection(java.util.TreeSet::new));
+    if (versions.size() == 1) return versions.iterator().next() + " on every node that answered";
+    return "MIXED: " + all.stream().map(r -> r.version() + " (" + names.getOrDefault(r.host(), r.hostName()) + ")")
+        .collect(Collectors.joining(", ")) + ": a rolling upgrade is under way; finish it one host at a time";
   }
 
   private static List<Map<String, Object>> silent(NodeReport n, List<NodeReport> others) {
@@ -204,6 +229,8 @@ public final class NodeStatusScreen {
     d.put("poolReadAt", n.poolReadAt() == null ? null : n.poolReadAt().toString());
     d.put("poolReadAgeSeconds", n.poolReadAt() == null ? null : Duration.between(n.poolReadAt(), now).toMillis() / 1000.0);
     d.put("poolReadError", n.poolReadError());
+    d.put("transport", n.transport());
+    d.put("mixedVersions", Stream.concat(Stream.of(n), others.stream()).map(NodeReport::version).distinct().count() > 1);
     List<Map<String, Object>> nodes = new ArrayList<>();
     List<NodeReport> all = new ArrayList<>();
     all.add(n);
@@ -221,6 +248,8 @@ public final class NodeStatusScreen {
       m.put("watchdog", r.watchdog());
       m.put("storage", r.storage());
       m.put("lastTakeover", r.lastTakeover());
+      m.put("version", r.version());
+      m.put("transport", r.transport());
       nodes.add(m);
     }
     d.put("nodes", nodes);

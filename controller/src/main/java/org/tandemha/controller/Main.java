@@ -1,6 +1,7 @@
 package org.tandemha.controller;
 
 import java.io.File;
+import java.util.List;
 import java.io.PrintStream;
 
 /**
@@ -35,6 +36,7 @@ public final class Main {
         arm, disarm      fencing and takeover on every node
         alert, alerts    `alert test` through every channel; `alerts list|clear` (`tandem alerts --help`)
         config   the pool-wide settings, HA-Lizard's parameters (`tandem config --help`)
+        tls      `tls init`: the pool's CA; `tls issue HOST`: a node's certificate (`tandem tls --help`)
         every verb takes --help; exit 0 done, 1 failed, 2 bad usage or value, 3 node unreachable
         FILE (default /etc/tandem/tandem.conf if it exists) overrides the defaults in application.conf.""";
 
@@ -57,6 +59,9 @@ public final class Main {
       return org.tandemha.controller.admin.NodeCommands.run(args[0], java.util.List.of(args).subList(1, args.length),
           System.out, err);
     }
+    if (args.length > 0 && args[0].equals("tls")) {
+      return org.tandemha.controller.tls.TlsCommand.run(List.of(args).subList(1, args.length), System.out, err);
+    }
     if (args.length > 0 && args[0].equals("config")) {
       return org.tandemha.controller.config.ConfigCommand.run(java.util.List.of(args).subList(1, args.length),
           System.out, err);
@@ -64,6 +69,10 @@ public final class Main {
     if (args.length > 0 && args[0].equals("events")) {
       return org.tandemha.controller.journal.EventsCommand.run(java.util.List.of(args).subList(1, args.length),
           System.out, err, java.time.Instant::now, () -> false);
+    }
+    if (args.length == 1 && List.of("help", "--help", "-h").contains(args[0])) {
+      System.out.println(USAGE);
+      return 0;
     }
     if (args.length == 0 || !(args[0].equals("node") || args[0].equals("witness"))) {
       err.println(args.length == 0 ? "tandem: missing command" : "tandem: unknown command \"" + args[0] + "\"");
@@ -131,7 +140,13 @@ public final class Main {
           + "is taken over only once its own watchdog's deadline has passed (tandem.watchdog on that host) with a "
           + "witness majority on this side; otherwise an operator who made sure it is off declares it dead (tandem host declare-dead)");
     }
-    var system = TandemNode.start(config, devices.port(), new org.tandemha.controller.host.SysrqSelfFence(watchdog));
+    akka.actor.typed.ActorSystem<?> system;
+    try {
+      system = TandemNode.start(config, devices.port(), new org.tandemha.controller.host.SysrqSelfFence(watchdog));
+    } catch (NodeConfig.Invalid e) {
+      err.println("tandem node: invalid configuration: " + e.getMessage());
+      return 2;
+    }
     system.getWhenTerminated().toCompletableFuture().join();
     return 0;
   }

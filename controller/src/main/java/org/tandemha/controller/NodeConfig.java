@@ -178,8 +178,18 @@ public record NodeConfig(Config raw, NodeSettings settings, SdkXapiAdapter.Endpo
     }
     var security = new XapiConnections.Security(trustStore, x.getString("trust-store-password"), pins, plain,
         x.getBoolean("bind-to-host-address") ? Optional.of(address) : Optional.empty());
-    return new SdkXapiAdapter.Endpoint(scheme, port, address, x.getString("user"), x.getString("password"),
+    return new SdkXapiAdapter.Endpoint(scheme, port, address, x.getString("user"), xapiPassword(x),
         positive(x, "call-timeout"), positive(x, "connect-timeout"), positive(x, "probe-timeout"), security);
+  }
+
+  /** The XAPI password, from tandem.xapi.password-file (0600, owned by who runs Tandem): never in the config itself. */
+  private static String xapiPassword(Config x) {
+    if (x.hasPath("password")) {
+      throw new Invalid("tandem.xapi.password: no passwords in the configuration (it is readable where it is copied, "
+          + "backed up or shown): put it alone in a file of mode 0600 and name that in tandem.xapi.password-file");
+    }
+    String file = x.getString("password-file").trim();
+    return file.isEmpty() ? "" : secret("tandem.xapi.password-file", Path.of(file));
   }
 
   /** The journal's segment and retention settings: checked here, so a bad value stops the node naming the key. */
@@ -224,7 +234,25 @@ public record NodeConfig(Config raw, NodeSettings settings, SdkXapiAdapter.Endpo
   /** A secret's file: a regular file readable by its owner alone (0600 or 0400); its first line is the secret. */
   public static String secret(String key, java.nio.file.Path file) {
     try {
-      if (!java.nio.file.Files.isRegularFile(file)) throw new Invalid(key + ": " + file + " is not a file");
+      privateFile(key, file);
+      String text = java.nio.file.Files.readString(file);
+      String first = text.lines().findFirst().orElse("");
+      if (first.isEmpty()) throw new Invalid(key + ": " + file + " is empty");
+      return first;
+    } catch (java.io.IOException e) {
+      throw new Invalid(key + ": " + file + " cannot be read: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * A file holding a secret (a password, a private key): a regular file, owned by the user this process runs as
+   * (root under systemd), readable and writable by that owner alone. Otherwise refused, naming the file and the fix.
+   */
+  public static void privateFile(String key, java.nio.file.Path file) {
+    try {
+      if (!java.nio.file.Files.isRegularFile(file)) {
+        throw new Invalid(key + ": " + file + (java.nio.file.Files.exists(file) ? " is not a file" : " does not exist"));
+      }
       java.util.Set<java.nio.file.attribute.PosixFilePermission> perms = java.nio.file.Files.getPosixFilePermissions(file);
       for (java.nio.file.attribute.PosixFilePermission p : perms) {
         if (p.name().startsWith("GROUP") || p.name().startsWith("OTHERS")) {
@@ -232,10 +260,12 @@ public record NodeConfig(Config raw, NodeSettings settings, SdkXapiAdapter.Endpo
               java.nio.file.attribute.PosixFilePermissions.toString(perms) + "); chmod 600 it");
         }
       }
-      String text = java.nio.file.Files.readString(file);
-      String first = text.lines().findFirst().orElse("");
-      if (first.isEmpty()) throw new Invalid(key + ": " + file + " is empty");
-      return first;
+      String owner = java.nio.file.Files.getOwner(file).getName();
+      String self = System.getProperty("user.name");
+      if (!owner.equals(self)) {
+        throw new Invalid(key + ": " + file + " is owned by " + owner + ", not by " + self
+            + " who runs Tandem; chown " + self + " it");
+      }
     } catch (java.io.IOException e) {
       throw new Invalid(key + ": " + file + " cannot be read: " + e.getMessage(), e);
     }

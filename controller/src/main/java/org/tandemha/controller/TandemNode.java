@@ -2,7 +2,6 @@ package org.tandemha.controller;
 
 import akka.actor.typed.ActorSystem;
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import java.util.List;
 import org.tandemha.actors.NodeGuardian;
@@ -13,9 +12,12 @@ import org.tandemha.actors.port.FencePort;
 import org.tandemha.actors.port.LocalDomains;
 import org.tandemha.actors.port.NetPort;
 import org.tandemha.actors.port.SelfFence;
+import org.tandemha.actors.port.ServiceManager;
 import org.tandemha.actors.port.StorageRole;
+import org.tandemha.controller.host.SystemdNotify;
 import org.tandemha.controller.host.XlLocalDomains;
 import org.tandemha.controller.net.InetNet;
+import org.tandemha.controller.tls.ClusterTransport;
 import org.tandemha.controller.xapi.SdkXapiAdapter;
 
 /** Starts one Tandem node: an ActorSystem named "tandem" in the cluster, with the node's guardian. */
@@ -41,15 +43,18 @@ public final class TandemNode {
                                                         NetPort net, LocalDomains domains,
                                                         java.util.Optional<NodeGuardian.Replicated> storage) {
     Clock clock = Clock.system();
+    ServiceManager service = SystemdNotify.fromEnvironment();
     NodeGuardian.Ports ports = new NodeGuardian.Ports(new SdkXapiAdapter(config.xapi(), clock), fence,
         net, selfFence, domains, StorageRole.NONE, clock, storage,
         org.tandemha.controller.alert.AlertConfig.read(config.raw()),
-        poolParameters(config));
+        poolParameters(config), service);
     // The host this node runs on travels as its cluster role, so peers map members to pool hosts.
-    Config akka = config.raw().withValue("akka.cluster.roles",
+    // Mutual TLS (or flagged plain TCP) between nodes: refused here, before anything starts, if not usable.
+    Config akka = ClusterTransport.apply(config.raw(), java.time.Instant.now()).withValue("akka.cluster.roles",
         ConfigValueFactory.fromIterable(List.of(QuorumActor.hostRole(config.settings().self()))));
     ActorSystem<NodeGuardian.Command> system = ActorSystem.create(NodeGuardian.create(config.settings(), ports),
-        SYSTEM_NAME, ConfigFactory.empty().withFallback(akka));
+        SYSTEM_NAME, withAppVersion(akka));
+    tellStopping(system, service);
     String socket = config.raw().hasPath("tandem.admin.socket") ? config.raw().getString("tandem.admin.socket") : "";
     if (!socket.isBlank()) {
       try {
@@ -75,8 +80,30 @@ public final class TandemNode {
 
   /** A witness: the same cluster, role {@code witness}, no HA actors (DESIGN.md, Cluster). */
   public static ActorSystem<?> startWitness(Config config) {
-    Config akka = config.withValue("akka.cluster.roles",
+    Config akka = ClusterTransport.apply(config, java.time.Instant.now()).withValue("akka.cluster.roles",
         ConfigValueFactory.fromIterable(List.of(WitnessGuardian.ROLE)));
-    return ActorSystem.create(WitnessGuardian.create(), SYSTEM_NAME, akka);
+    ServiceManager service = SystemdNotify.fromEnvironment();
+    ActorSystem<?> system = ActorSystem.create(WitnessGuardian.create(service), SYSTEM_NAME, withAppVersion(akka));
+    tellStopping(system, service);
+    return system;
+  }
+
+  /**
+   * Akka's {@code app-version}: every member carries its Tandem version, so a cluster of version N takes a node of
+   * N+1 during a rolling upgrade and each member's version is known (messages between versions are Jackson records
+   * that ignore fields they do not know and read absent ones as null).
+   */
+  private static Config withAppVersion(Config akka) {
+    String v = org.tandemha.protocol.Version.current();
+    return v.equals("unknown") ? akka : akka.withValue("akka.cluster.app-version", ConfigValueFactory.fromAnyRef(v));
+  }
+
+  /** systemd hears of a shutdown as it begins (a stop, a SIGTERM, a node downed), not when the JVM is gone. */
+  private static void tellStopping(ActorSystem<?> system, ServiceManager service) {
+    akka.actor.CoordinatedShutdown.get(system).addTask(akka.actor.CoordinatedShutdown.PhaseBeforeServiceUnbind(),
+        "tell-service-manager", () -> {
+          service.stopping();
+          return java.util.concurrent.CompletableFuture.completedFuture(akka.Done.getInstance());
+        });
   }
 }

@@ -72,6 +72,29 @@ class NodeConfigTest {
   }
 
   @Test
+  void theXapiPasswordComesOnlyFromAPrivateFile(@TempDir Path dir) throws Exception {
+    NodeConfig.Invalid inline = assertThrows(NodeConfig.Invalid.class,
+        () -> NodeConfig.from(ConfigFactory.parseString(GOOD + "tandem.xapi.password = \"s3cret\"")));
+    assertTrue(inline.getMessage().contains("tandem.xapi.password: no passwords in the configuration"), inline.getMessage());
+    assertTrue(!inline.getMessage().contains("s3cret"), "the refusal never repeats the password");
+    Path file = dir.resolve("xapi.pass");
+    Files.writeString(file, "s3cret\n");
+    String named = GOOD + "tandem.xapi.password-file = \"" + file + "\"";
+    for (String mode : java.util.List.of("rw-r--r--", "rw----r--", "rw-r-----")) {
+      Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString(mode));
+      NodeConfig.Invalid open = assertThrows(NodeConfig.Invalid.class, () -> NodeConfig.from(ConfigFactory.parseString(named)));
+      assertTrue(open.getMessage().contains("tandem.xapi.password-file: " + file + " is readable by others (" + mode
+          + "); chmod 600 it"), open.getMessage());
+    }
+    Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    assertEquals("s3cret", NodeConfig.from(ConfigFactory.parseString(named)).xapi().password());
+    assertTrue(!NodeConfig.from(ConfigFactory.parseString(named)).xapi().toString().contains("s3cret"));
+    NodeConfig.Invalid missing = assertThrows(NodeConfig.Invalid.class, () -> NodeConfig.from(ConfigFactory.parseString(
+        GOOD + "tandem.xapi.password-file = \"" + dir.resolve("nope") + "\"")));
+    assertTrue(missing.getMessage().contains("nope does not exist"), missing.getMessage());
+  }
+
+  @Test
   void missingOrBrokenFileIsAClearError(@TempDir Path dir) throws Exception {
     assertThrows(NodeConfig.Invalid.class, () -> NodeConfig.load(dir.resolve("nope.conf").toFile()));
     Path broken = dir.resolve("broken.conf");

@@ -51,11 +51,16 @@ public final class SimCluster implements AutoCloseable {
   public final SimPool pool;
   private final XapiSimServer xapi;
   private final SimControlServer control;
+  /** The simulated pool's CA: every node and witness gets a certificate of it, as `tandem tls issue` makes them. */
+  private final org.tandemha.controller.tls.PoolCa.Signed ca;
 
   public SimCluster(Options options) throws IOException {
     this.o = options;
     Runtime.getRuntime().addShutdownHook(reaper);
     Files.createDirectories(o.runDir());
+    java.time.Instant now = java.time.Instant.now();
+    ca = org.tandemha.controller.tls.PoolCa.newCa(o.spec().poolName(), now.minus(java.time.Duration.ofMinutes(5)),
+        now.plus(java.time.Duration.ofDays(30)));
     pool = new SimPool(o.spec());
     xapi = new XapiSimServer(pool, 0);
     control = new SimControlServer(pool, 0);
@@ -98,7 +103,7 @@ public final class SimCluster implements AutoCloseable {
         # written by the harness for %s (host %s)
         tandem {
           node { host-uuid = "%s", host-address = "%s" }
-          xapi { scheme = "http", port = %d, user = "%s", password = "%s", call-timeout = 3s, connect-timeout = 1s }
+          xapi { scheme = "http", port = %d, user = "%s", password-file = "%s", call-timeout = 3s, connect-timeout = 1s }
           ha {
             global-vm-ha = 0
             fence-heuristics-ips = "%s"
@@ -106,6 +111,7 @@ public final class SimCluster implements AutoCloseable {
             promote-wait = 30s
           }
           cluster.witnesses = %d
+          cluster.tls.dir = "%s"
           journal.dir = "%s"
           admin.socket = "%s"
           sim.fence-url = "http://127.0.0.1:%d/"
@@ -116,8 +122,8 @@ public final class SimCluster implements AutoCloseable {
         akka.remote.artery.advanced.test-mode = on
         akka.cluster.seed-nodes = [%s]
         %s
-        """, name, h.name(), h.uuid(), h.address(), xapi.port(), o.spec().username(), o.spec().password(), GATEWAY,
-        o.witnesses(), dir.resolve("journal"), adminSocket(hostUuid), control.port(), simHosts, GATEWAY, ports.get(hostUuid), seeds(),
+        """, name, h.name(), h.uuid(), h.address(), xapi.port(), o.spec().username(), xapiPasswordFile(), GATEWAY,
+        o.witnesses(), tls(name, h.address()), dir.resolve("journal"), adminSocket(hostUuid), control.port(), simHosts, GATEWAY, ports.get(hostUuid), seeds(),
         o.nodeConfig()));
     Process p = launch(name, List.of("--config", conf.toString()));
     nodes.put(hostUuid, p);
@@ -125,6 +131,30 @@ public final class SimCluster implements AutoCloseable {
     say("%s %s (pid %d) for host %s, cluster port %d, log %s", n == 1 ? "started" : "restarted", name, p.pid(),
         h.name(), ports.get(hostUuid), log(hostUuid));
     return p;
+  }
+
+  /** The pool's XAPI password in a 0600 file, as an operator keeps it (written once). */
+  private Path xapiPasswordFile() throws IOException {
+    Path file = o.runDir().resolve("secrets").resolve("xapi.pass").toAbsolutePath();
+    if (!Files.exists(file)) {
+      Files.createDirectories(file.getParent());
+      org.tandemha.controller.tls.PoolCa.writeSecret(file, o.spec().password());
+    }
+    return file;
+  }
+
+  /** A node's or witness's TLS files (made once, kept across restarts), as `tandem tls issue NAME` makes them. */
+  private Path tls(String name, String address) throws IOException {
+    Path dir = o.runDir().resolve("tls").resolve(name).toAbsolutePath();
+    if (!Files.exists(dir.resolve(org.tandemha.controller.tls.PoolCa.NODE_STORE))) {
+      try {
+        org.tandemha.controller.tls.PoolCa.writeBundle(ca, name, List.of(address), ca.certificate().getNotBefore()
+            .toInstant(), ca.certificate().getNotAfter().toInstant(), dir);
+      } catch (java.security.GeneralSecurityException e) {
+        throw new IOException("cannot issue " + name + "'s certificate: " + e.getMessage(), e);
+      }
+    }
+    return dir;
   }
 
   /** The admin socket of a host's node, for the tandem CLI ({@code --socket}). */
@@ -137,9 +167,10 @@ public final class SimCluster implements AutoCloseable {
     Path conf = o.runDir().resolve(name + ".conf");
     Files.writeString(conf, String.format(Locale.ROOT, """
         # written by the harness for %s
+        tandem.cluster.tls.dir = "%s"
         akka.remote.artery.canonical.port = %d
         akka.cluster.seed-nodes = [%s]
-        """, name, witnessPorts.get(i), seeds()));
+        """, name, tls(name, "127.0.0.1"), witnessPorts.get(i), seeds()));
     Process p = launch(name, List.of("--witness", "--config", conf.toString()));
     witnessProcesses.add(p);
     say("started %s (pid %d), cluster port %d", name, p.pid(), witnessPorts.get(i));
@@ -160,6 +191,7 @@ public final class SimCluster implements AutoCloseable {
     if (extra != null && !extra.isBlank()) cmd.addAll(1, List.of(extra.trim().split("\\s+")));
     cmd.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().remove("NOTIFY_SOCKET");   // a harness run under systemd: its nodes are not that unit's service
     pb.redirectErrorStream(true);
     pb.redirectOutput(ProcessBuilder.Redirect.appendTo(o.runDir().resolve(name + ".log").toFile()));
     return pb.start();

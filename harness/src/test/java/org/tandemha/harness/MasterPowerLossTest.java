@@ -49,5 +49,18 @@ class MasterPowerLossTest {
     assertTrue(fenced < types.indexOf("TakeoverStarted") && fenced < types.indexOf("VmPowerResetIssued")
         && fenced < types.indexOf("VmRestartIssued"), "nothing moved before the fence: " + types);
     assertEquals(4, types.stream().filter("VmRestarted"::equals).count());
+
+    // Secrets (issue #11): the pool's XAPI password is only in its 0600 file, in no log or journal of the run.
+    List<Path> scanned;
+    try (var files = java.nio.file.Files.walk(run)) {
+      scanned = files.filter(java.nio.file.Files::isRegularFile)
+          .filter(f -> !f.getFileName().toString().endsWith(".pass") && !f.getFileName().toString().endsWith(".p12"))
+          .toList();
+    }
+    assertTrue(scanned.stream().anyMatch(f -> f.toString().endsWith(".log")), "the node logs were scanned: " + scanned);
+    for (Path f : scanned) {
+      String text = new String(java.nio.file.Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1);
+      assertTrue(!text.contains(DemoPool.PASSWORD), "the XAPI password appears in " + f);
+    }
   }
 }

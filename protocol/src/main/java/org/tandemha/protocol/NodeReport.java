@@ -23,12 +23,14 @@ import java.util.Objects;
  * @param poolReadAt      when this node last read the pool, or null
  * @param poolReadError   the last pool read's error, or empty
  * @param hosts           the pool's hosts as last read
+ * @param transport       node-to-node traffic: {@code mutual TLS} or {@code INSECURE plain TCP}; null from a node of a
+ *                        version before it was reported (a rolling upgrade: older nodes ignore it, newer ones see null)
  */
 public record NodeReport(String host, String hostName, String version, String role, String pool, String master,
                          String haEnabled, int opMode, boolean globalVmHa, boolean armed, boolean suspended, String suspendedBecause,
                          boolean nativeHa, String autopromote, String fence, boolean realFence, String watchdog,
                          QuorumVerdict quorum, String storage, String lastTakeover, Instant poolReadAt,
-                         String poolReadError, List<HostLine> hosts) implements CborSerializable {
+                         String poolReadError, List<HostLine> hosts, String transport) implements CborSerializable {
   public NodeReport {
     Objects.requireNonNull(host, "host");
     hosts = hosts == null ? List.of() : List.copyOf(hosts);
@@ -41,31 +43,31 @@ public record NodeReport(String host, String hostName, String version, String ro
   /** A node that is up but whose guardian did not answer: nothing known but that. */
   public static NodeReport unanswered(String host, String why) {
     return new NodeReport(host, "", Version.current(), "unknown", "", "", "", 0, false, false, false, null, false, "", "",
-        false, "", null, "unknown", "unknown", null, why, List.of());
+        false, "", null, "unknown", "unknown", null, why, List.of(), null);
   }
 
   public NodeReport withQuorum(QuorumVerdict q) {
     return new NodeReport(host, hostName, version, role, pool, master, haEnabled, opMode, globalVmHa, armed, suspended,
         suspendedBecause, nativeHa, autopromote, fence, realFence, watchdog, q, storage, lastTakeover, poolReadAt,
-        poolReadError, hosts);
+        poolReadError, hosts, transport);
   }
 
   public NodeReport withStorage(String s) {
     return new NodeReport(host, hostName, version, role, pool, master, haEnabled, opMode, globalVmHa, armed, suspended,
         suspendedBecause, nativeHa, autopromote, fence, realFence, watchdog, quorum, s, lastTakeover, poolReadAt,
-        poolReadError, hosts);
+        poolReadError, hosts, transport);
   }
 
   /** The journal's word on suspension and the last takeover (NodeReportGatherer). */
   public NodeReport withStanding(String because, String takeover) {
     return new NodeReport(host, hostName, version, role, pool, master, haEnabled, opMode, globalVmHa, armed, suspended,
         because, nativeHa, autopromote, fence, realFence, watchdog, quorum, storage, takeover, poolReadAt,
-        poolReadError, hosts);
+        poolReadError, hosts, transport);
   }
 
   public NodeReport withTakeover(String t) {
     return new NodeReport(host, hostName, version, role, pool, master, haEnabled, opMode, globalVmHa, armed, suspended,
         suspendedBecause, nativeHa, autopromote, fence, realFence, watchdog, quorum, storage, t, poolReadAt,
-        poolReadError, hosts);
+        poolReadError, hosts, transport);
   }
 }

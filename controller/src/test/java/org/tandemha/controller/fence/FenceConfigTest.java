@@ -76,7 +76,7 @@ class FenceConfigTest {
         Arguments.of("\"" + XS1 + "\" = [ { agent = \"AGENT\", options { action = \"reboot\" } } ]", "the action is Tandem's"),
         Arguments.of("\"" + XS1 + "\" = [ { agent = \"AGENT\", options { password = \"x\" } } ]", "no passwords in the configuration"),
         Arguments.of("\"" + XS1 + "\" = [ { agent = \"AGENT\", password-file = \"OPEN\" } ]", "is readable by others"),
-        Arguments.of("\"" + XS1 + "\" = [ { agent = \"AGENT\", password-file = \"/nonexistent/secret\" } ]", "is not a file"),
+        Arguments.of("\"" + XS1 + "\" = [ { agent = \"AGENT\", password-file = \"/nonexistent/secret\" } ]", "/nonexistent/secret does not exist"),
         Arguments.of("\"" + XS1 + "\" = [ { agent = \"AGENT\", options { ip = [1, 2] } } ]", "must be a single value"));
   }
 
