@@ -78,7 +78,10 @@ class PackageTest {
         List.of(new VmSpec("5a1b2c3d-0000-4000-8000-00000000b001", "vm-1", "Running", HOST, Map.of(), 0, 0)),
         Map.of(), "root", PASSWORD, Duration.ofSeconds(1), Duration.ofSeconds(1));
     SimPool pool = new SimPool(spec);
-    int clusterPort = 25000 + (int) (ProcessHandle.current().pid() % 5000);
+    int clusterPort;
+    try (var probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      clusterPort = probe.getLocalPort();
+    }
     try (XapiSimServer xapi = new XapiSimServer(pool, 0);
          SystemdNotify.Listener systemd = new SystemdNotify.Listener(dir.resolve("notify").toString())) {
       // Mutual TLS by default: the pool CA and this node's certificate, made by the packaged CLI.

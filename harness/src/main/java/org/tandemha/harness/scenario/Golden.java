@@ -9,7 +9,7 @@ import org.tandemha.harness.demo.JournalTimeline;
 /**
  * A run's journaled decisions as {@code events.expect} keeps them: per node in pool order, the decisions since the
  * scenario's first command, with names for UUIDs and no timestamps; runs of parallel work (VM restarts, power resets)
- * sorted, a host declared dead placed just before the next start, and a decision repeated back to back (a retried
+ * sorted, a host declared dead placed just before the next start, a takeover's end before the restarts beside it, and a decision repeated back to back (a retried
  * fence) kept once — so a golden holds across runs.
  */
 final class Golden {
@@ -41,6 +41,11 @@ final class Golden {
    */
   static final String DEFERRED = "HostDeclaredDead";
   static final java.util.Set<String> STARTS = java.util.Set.of("VmRestarted", "VappStarted");
+  /**
+   * The takeover's last step runs beside the first restarts it released, so a restart may be journaled just before it:
+   * it is placed ahead of a run of restarts it interrupts, which then goes on after it.
+   */
+  static final String FINISHED = "TakeoverFinished";
 
   static List<String> normalise(Scenario s, List<List<JournalTimeline.Entry>> journals, Instant t0) {
     List<String> out = new ArrayList<>();
@@ -57,6 +62,10 @@ final class Golden {
         String line = b.toString();
         if (e.type().equals(DEFERRED)) {
           deferred.add(line);
+          continue;
+        }
+        if (e.type().equals(FINISHED) && runType.equals("VmRestarted")) {
+          lines.add(line);
           continue;
         }
         if (STARTS.contains(e.type()) && !deferred.isEmpty()) {
