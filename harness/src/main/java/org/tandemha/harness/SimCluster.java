@@ -124,7 +124,7 @@ public final class SimCluster implements AutoCloseable {
         %s
         """, name, h.name(), h.uuid(), h.address(), xapi.port(), o.spec().username(), xapiPasswordFile(), GATEWAY,
         o.witnesses(), tls(name, h.address()), dir.resolve("journal"), adminSocket(hostUuid), control.port(), simHosts, GATEWAY, ports.get(hostUuid), seeds(),
-        o.nodeConfig()));
+        o.nodeConfig() + extraNodeConfig()));
     Process p = launch(name, List.of("--config", conf.toString()));
     nodes.put(hostUuid, p);
     int n = starts.merge(hostUuid, 1, Integer::sum);
@@ -170,7 +170,8 @@ public final class SimCluster implements AutoCloseable {
         tandem.cluster.tls.dir = "%s"
         akka.remote.artery.canonical.port = %d
         akka.cluster.seed-nodes = [%s]
-        """, name, tls(name, "127.0.0.1"), witnessPorts.get(i), seeds()));
+        %s
+        """, name, tls(name, "127.0.0.1"), witnessPorts.get(i), seeds(), extraNodeConfig()));
     Process p = launch(name, List.of("--witness", "--config", conf.toString()));
     witnessProcesses.add(p);
     say("started %s (pid %d), cluster port %d", name, p.pid(), witnessPorts.get(i));
@@ -182,13 +183,22 @@ public final class SimCluster implements AutoCloseable {
     return all.stream().map(p -> "\"akka://tandem@127.0.0.1:" + p + "\"").collect(Collectors.joining(", "));
   }
 
+  /** Extra HOCON for every node and witness from the environment, e.g. other timings while measuring a benchmark. */
+  private static String extraNodeConfig() {
+    String extra = System.getenv("TANDEM_SIM_NODE_CONFIG");
+    return extra == null ? "" : "\n" + extra + "\n";
+  }
+
   private Process launch(String name, List<String> args) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    // The JVM options of bin/tandem (ops/dist/tandem).
     List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        "-XX:CompileThresholdScaling=0.05",
         "-cp", o.classpath(), "org.tandemha.harness.SimNodeMain"));
-    // Extra JVM options for every node, e.g. a flight recording while profiling a benchmark.
+    // Extra JVM options for every node, e.g. a flight recording while profiling a benchmark; after the defaults, so
+    // they can override them.
     String extra = System.getenv("TANDEM_SIM_NODE_JVM_OPTS");
-    if (extra != null && !extra.isBlank()) cmd.addAll(1, List.of(extra.trim().split("\\s+")));
+    if (extra != null && !extra.isBlank()) cmd.addAll(cmd.indexOf("-cp"), List.of(extra.trim().split("\\s+")));
     cmd.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().remove("NOTIFY_SOCKET");   // a harness run under systemd: its nodes are not that unit's service

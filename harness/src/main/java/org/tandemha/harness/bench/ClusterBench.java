@@ -132,8 +132,17 @@ public final class ClusterBench {
     }
     seconds.sort(Double::compare);
     System.out.printf(Locale.ROOT, "{\"bench\":\"detection\",\"p50_s\":%.2f,\"p99_s\":%.2f,\"max_s\":%.2f,\"runs\":%d,"
-            + "\"heartbeat_interval_ms\":200,\"acceptable_pause_ms\":1000}%n",
-        percentile(seconds, 50), percentile(seconds, 99), seconds.get(seconds.size() - 1), runs);
+            + "\"heartbeat_interval_ms\":%d,\"acceptable_pause_ms\":%d}%n",
+        percentile(seconds, 50), percentile(seconds, 99), seconds.get(seconds.size() - 1), runs,
+        nodeSetting("heartbeat-interval"), nodeSetting("acceptable-heartbeat-pause"));
+  }
+
+  /** A failure-detector setting the nodes run with, in ms: the defaults, under TANDEM_SIM_NODE_CONFIG if set. */
+  static long nodeSetting(String key) {
+    String extra = System.getenv("TANDEM_SIM_NODE_CONFIG");
+    return com.typesafe.config.ConfigFactory.parseString(extra == null ? "" : extra)
+        .withFallback(com.typesafe.config.ConfigFactory.load()).resolve()
+        .getDuration("akka.cluster.failure-detector." + key).toMillis();
   }
 
   /** Nearest-rank percentile of sorted values. */

@@ -39,7 +39,10 @@ import org.tandemha.protocol.QuorumVerdict;
  */
 public final class FuzzWorld {
   static final long TICK_MS = 100;
-  /** Akka's failure detector (heartbeat 200 ms, acceptable pause 1 s) marks a silent node unreachable after ~1.5 s. */
+  /**
+   * Akka's failure detector (heartbeat 500 ms, acceptable pause 600 ms) marks a silent node unreachable 1.6-2.2 s
+   * after it stopped; the model takes the fast side.
+   */
   static final long DETECT_MS = 1_500;
   static final long XAPI_DELAY_MS = 500;
   static final int XAPI_COUNT = 3;
