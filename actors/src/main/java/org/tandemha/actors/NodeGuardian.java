@@ -993,7 +993,16 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
           getContext().getLog().info("cluster: node of host {} is {}", h, reachable ? "reachable" : "UNREACHABLE");
           hostActor(h).tell(new HostActor.Reachability(reachable, m.address(), ports.clock().now()));
         });
+    readPoolOnMembershipChange();
     return this;
+  }
+
+  /**
+   * Who may be autopromote winner and which slaves are tagged follow the members this node reaches: the pool is read
+   * at once when they change, not at the next monitor-delay (15 s, HA-Lizard's MONITOR_DELAY) — that is a safety net.
+   */
+  private void readPoolOnMembershipChange() {
+    getContext().getSelf().tell(Tick.POLL);
   }
 
   /** What the node waits for before it is ready, for {@code systemctl status} (told once per change). */
@@ -1031,6 +1040,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
           storageRole.ifPresent(s -> s.tell(new StorageRoleActor.PeerBack(h)));   // no longer gone: judged anew
           hostActor(h).tell(new HostActor.Reachability(true, member.address(), ports.clock().now()));
         });
+    readPoolOnMembershipChange();
     return this;
   }
 
