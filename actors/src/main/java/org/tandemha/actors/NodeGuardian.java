@@ -85,6 +85,8 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
   private record PeerFenced(HostId host) implements Command {}
   private record MemberJoined(ClusterEvent.MemberUp event) implements Command {}
   private record PoolChanged(int changes) implements Command {}
+  /** From the storage role actor: whether this host serves the replicated storage now. */
+  private record StorageServing(boolean serving) implements Command {}
   private record StandingKnown(boolean armed, boolean suspended, HaJournal.Unfinished unfinished, boolean loneRebooted)
       implements Command {}
   private record SuspendSelf(String reason) implements Command {}
@@ -184,6 +186,8 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
   private boolean armed = true;          // until the journal says otherwise
   private String lastArmingValue;        // as last read from the pool, to journal changes once
   private boolean nativeHaWarned;
+  /** With replicated storage: this host serves it (told by the storage role actor). VMs start only then. */
+  private boolean storageServed;
   private boolean suspended;             // as journaled: a suspended node never promotes
   private boolean sawUnhealthyTag;
   private boolean clearing;
@@ -230,8 +234,8 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
         journal, ports.domains(), ports.clock(), blockingIo,
         ctx.messageAdapter(Boolean.class, QuorumStanding::new))), "isolation");
     this.storageRole = ports.replicated().map(r -> ctx.spawn(supervised(StorageRoleActor.create(self, r.port(),
-        r.floatingIp(), r.peers(), journal, ports.clock(), blockingIo, mode -> showManualMode(ports.xapi(), self, mode))),
-        "storage"));
+        r.floatingIp(), r.peers(), journal, ports.clock(), blockingIo, mode -> showManualMode(ports.xapi(), self, mode),
+        serving -> ctx.getSelf().tell(new StorageServing(serving)))), "storage"));
     List<org.tandemha.actors.port.AlertChannel> alertChannels = new java.util.ArrayList<>(ports.alerting().channels());
     if (ports.alerting().poolMessages()) alertChannels.add(new org.tandemha.actors.alert.XapiMessages(ports.xapi()));
     ActorRef<AlertActor.Command> alerts = ctx.spawn(supervised(AlertActor.create(self, alertChannels,
@@ -529,6 +533,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
         .onMessage(PoolKeyWritten.class, this::onPoolKeyWritten)
         .onMessage(PeerFenced.class, this::onPeerFenced)
         .onMessage(PoolChanged.class, c -> poll())
+        .onMessage(StorageServing.class, this::onStorageServing)
         .onMessage(StandingKnown.class, st -> {
           if (!st.armed()) getContext().getLog().warn("arming: DISARMED (as last journaled): no fencing, no takeover");
           if (st.suspended()) {
@@ -780,11 +785,41 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
           vmActor(vm).tell(new VmActor.Observed(vm, pool.pool(), true, pool.at()));
         }
         reEnableDeclaredDead(pool);
-        if (settings.ha().vappMode()) vapps.tell(new VappCoordinator.Round(pool, quorate, Set.copyOf(fenced)));
-        else restarts.tell(new RestartCoordinator.Round(pool, quorate, Set.copyOf(fenced)));
+        if (storageRole.isPresent() && !storageServed) {
+          noteRestartsHeld();
+        } else if (settings.ha().vappMode()) {
+          vapps.tell(new VappCoordinator.Round(pool, quorate, Set.copyOf(fenced)));
+        } else {
+          restarts.tell(new RestartCoordinator.Round(pool, quorate, Set.copyOf(fenced)));
+        }
       }
     } else {
       noteWinnerSeen(pool);
+    }
+    return this;
+  }
+
+  private boolean restartsHeldNoted;
+
+  /**
+   * With replicated storage the HA VMs' disks live on it (iSCSI-HA's SR on the floating IP): a master that does not
+   * serve it yet — a takeover still handing it over — starts none, or each start would fail on its SR (DESIGN.md's
+   * takeover: storage before any VM).
+   */
+  private void noteRestartsHeld() {
+    if (restartsHeldNoted) return;
+    restartsHeldNoted = true;
+    getContext().getLog().info("VM restarts wait: this master does not serve the replicated storage yet (DRBD "
+        + "Primary, target, floating IP); the HA VMs' disks are on it");
+  }
+
+  private Behavior<Command> onStorageServing(StorageServing s) {
+    boolean was = storageServed;
+    storageServed = s.serving();
+    if (s.serving() && !was) {
+      if (restartsHeldNoted) getContext().getLog().info("storage served here now: VM restarts go ahead");
+      restartsHeldNoted = false;
+      if (Boolean.TRUE.equals(wasMaster.orElse(false))) poll();   // the held round, now
     }
     return this;
   }

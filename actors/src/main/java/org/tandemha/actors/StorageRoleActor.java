@@ -113,10 +113,22 @@ public final class StorageRoleActor extends AbstractBehavior<StorageRoleActor.Co
   public static Behavior<Command> create(HostId self, StoragePort port, String floatingIp, Set<HostId> peers,
                                          ActorRef<HaJournal.Command> journal, Clock clock, Executor blockingIo,
                                          java.util.function.Consumer<String> publishManual) {
+    return create(self, port, floatingIp, peers, journal, clock, blockingIo, publishManual, serving -> { });
+  }
+
+  /**
+   * @param serving told, on this actor's thread, whether this host serves the storage — every resource Primary, the
+   *                target up, the floating IP here — after the first reading and whenever that changes (the guardian
+   *                starts VMs only on a master that serves it: HA VMs live on this storage)
+   */
+  public static Behavior<Command> create(HostId self, StoragePort port, String floatingIp, Set<HostId> peers,
+                                         ActorRef<HaJournal.Command> journal, Clock clock, Executor blockingIo,
+                                         java.util.function.Consumer<String> publishManual,
+                                         java.util.function.Consumer<Boolean> serving) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay(Tick.INSTANCE, PERIOD);
       return new StorageRoleActor(ctx, self, port, floatingIp, Set.copyOf(peers), journal, clock, blockingIo,
-          publishManual);
+          publishManual, serving);
     }));
   }
 
@@ -157,14 +169,19 @@ public final class StorageRoleActor extends AbstractBehavior<StorageRoleActor.Co
   private String lastError = "";
 
   private final java.util.function.Consumer<String> publishManual;
+  private final java.util.function.Consumer<Boolean> serving;
+  /** What {@link #serving} was last told; empty before the first reading. */
+  private Optional<Boolean> servingTold = Optional.empty();
   private final Set<HostId> configuredPeers;
   /** A takeover is answered "failed" only after this many tries of the same step (each backed off). */
   static final int TAKEOVER_TRIES = 3;
 
   private StorageRoleActor(ActorContext<Command> ctx, HostId self, StoragePort port, String floatingIp,
                            Set<HostId> configuredPeers, ActorRef<HaJournal.Command> journal, Clock clock,
-                           Executor blockingIo, java.util.function.Consumer<String> publishManual) {
+                           Executor blockingIo, java.util.function.Consumer<String> publishManual,
+                           java.util.function.Consumer<Boolean> serving) {
     super(ctx);
+    this.serving = serving;
     this.configuredPeers = configuredPeers;
     this.publishManual = publishManual;
     this.self = self;
@@ -297,6 +314,12 @@ public final class StorageRoleActor extends AbstractBehavior<StorageRoleActor.Co
     return this;
   }
 
+  /** The whole role: every resource Primary, the target serving, the floating IP here. */
+  static boolean serves(StoragePort.Observed o) {
+    return o.ipLocal() && o.targetRunning() && !o.resources().isEmpty()
+        && o.resources().stream().allMatch(StoragePort.Resource::primary);
+  }
+
   private static boolean holdsRole(StoragePort.Observed o) {
     return o.ipLocal() || o.targetPresent() || o.resources().stream().anyMatch(StoragePort.Resource::primary);
   }
@@ -312,6 +335,11 @@ public final class StorageRoleActor extends AbstractBehavior<StorageRoleActor.Co
     lastReadError = "";
     last = Optional.of(o.state());
     observedAt = Optional.of(clock.now());
+    boolean servesNow = serves(o.state());
+    if (!servingTold.equals(Optional.of(servesNow))) {
+      servingTold = Optional.of(servesNow);
+      serving.accept(servesNow);
+    }
     noteSplitBrains(o.state());
     if (master.isEmpty()) {   // not yet told the pool role: read, but act on nothing
       busy = false;

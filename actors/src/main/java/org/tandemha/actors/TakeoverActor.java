@@ -421,6 +421,19 @@ public final class TakeoverActor extends AbstractBehavior<TakeoverActor.Command>
     parent.tell(new PeerOff(lost));
     downLostNode();
     if (kind == Lost.SLAVE) {
+      // A fence device can lie (an outlet mapped to another host, a BMC that acknowledges and ignores): a slave that is
+      // only cut off then runs its guests on until its own isolation hard stop, MGT_LINK_LOSS_TOLERANCE after it lost
+      // quorum. Its VMs are reset — and so started elsewhere — only once that stop is due (scenario
+      // slave-fence-device-lying); a master's takeover does not wait, its transition takes longer than this anyway.
+      Instant notBefore = isolationStopDue(startedAt, fencing.mgtLinkLossTolerance());
+      Duration wait = Duration.between(clock.now(), notBefore);
+      if (wait.compareTo(Duration.ZERO) > 0) {
+        getContext().getLog().info("recovery of slave {}: {}; resetting its VMs' power state in {} ms, when its own "
+            + "isolation hard stop is due if it is only cut off (MGT_LINK_LOSS_TOLERANCE={}s)", lost, gone.reason(),
+            wait.toMillis(), fencing.mgtLinkLossTolerance().toSeconds());
+        timers.startSingleTimer(Step.READ_POOL, wait);
+        return this;
+      }
       getContext().getLog().info("recovery of slave {}: {}; resetting its VMs' power state", lost, gone.reason());
       return readPool();
     }
@@ -429,6 +442,18 @@ public final class TakeoverActor extends AbstractBehavior<TakeoverActor.Command>
         e -> new Abort("takeover start not journaled: " + e));
     return this;
   }
+
+  /**
+   * Past the stop of a cut-off peer's guests by its own isolation watch: it loses quorum at most about a second after
+   * this node found it unreachable (their failure detectors differ by less), then waits {@code tolerance}, checks once
+   * a second and destroys its domains; {@code lostBy} is no earlier than this node's verdict.
+   */
+  static Instant isolationStopDue(Instant lostBy, Duration tolerance) {
+    return lostBy.plus(tolerance).plus(ISOLATION_STOP_MARGIN);
+  }
+
+  /** The peer's later verdict (≤ 1 s), its isolation tick (1 s), destroying its domains, and a second to spare. */
+  static final Duration ISOLATION_STOP_MARGIN = Duration.ofSeconds(3);
 
   private Behavior<Command> transition() {
     getContext().pipeToSelf(CompletableFuture.runAsync(xapi::emergencyTransitionToMaster, blockingIo),

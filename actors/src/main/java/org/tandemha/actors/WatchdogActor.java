@@ -9,6 +9,7 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.receptionist.Receptionist;
 import akka.actor.typed.receptionist.ServiceKey;
+import akka.cluster.typed.Cluster;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -38,9 +39,9 @@ public final class WatchdogActor extends AbstractBehavior<WatchdogActor.Command>
   public record Tick(int poolHosts) implements Command {}
   /**
    * From a peer's node: its host's watchdog is armed, with this timeout (zero when not armed). Every receiver
-   * passes a direct advert on once ({@code relayed}), and a witness relays them too: a host whose link to this
-   * node is cut while another member still reaches it is heard of that way — alive, so never taken over by
-   * deadline.
+   * passes a direct advert on once ({@code relayed}) to the other hosts' nodes, and a witness relays them too: a host
+   * whose link to this node is cut while another member still reaches it is heard of that way — alive, so never
+   * taken over by deadline.
    */
   public record Advert(HostId host, boolean armed, Duration timeout, boolean relayed)
       implements Command, CborSerializable {}
@@ -204,11 +205,34 @@ public final class WatchdogActor extends AbstractBehavior<WatchdogActor.Command>
     return this;
   }
 
+  /**
+   * Whether the node with these cluster roles has a use for a relayed advert of {@code origin}: the origin's own node
+   * ignores its host's adverts and a witness passes on only direct ones, so neither gets one (issue #10: those copies
+   * were half the adverts on the wire). A node whose roles are not known here (not a member yet, or no cluster)
+   * gets it.
+   */
+  static boolean wantsRelayed(Set<String> roles, HostId origin) {
+    if (roles == null) return true;
+    return !roles.contains(QuorumActor.hostRole(origin)) && !roles.contains(WitnessGuardian.ROLE);
+  }
+
+  /** The roles of the cluster's members by address; empty outside a cluster (the actor tests' local systems). */
+  private Map<akka.actor.Address, Set<String>> memberRoles() {
+    var classic = akka.actor.typed.javadsl.Adapter.toClassic(getContext().getSystem());
+    if (!(((akka.actor.ExtendedActorSystem) classic).provider() instanceof akka.cluster.ClusterActorRefProvider)) {
+      return Map.of();
+    }
+    Map<akka.actor.Address, Set<String>> roles = new HashMap<>();
+    Cluster.get(getContext().getSystem()).state().getMembers().forEach(m -> roles.put(m.address(), m.getRoles()));
+    return roles;
+  }
+
   private Behavior<Command> onAdvert(Advert a) {
     if (a.host().equals(self)) return this;
     if (!a.relayed()) {
       Advert onward = new Advert(a.host(), a.armed(), a.timeout(), true);
-      others.forEach(o -> o.tell(onward));   // its sender ignores its own host's advert
+      Map<akka.actor.Address, Set<String>> roles = memberRoles();
+      others.stream().filter(o -> wantsRelayed(roles.get(o.path().address()), a.host())).forEach(o -> o.tell(onward));
     }
     if (self == null) return this;
     PeerWatchdog before = peers.get(a.host());

@@ -128,6 +128,24 @@ class StorageRoleActorTest {
   }
 
   @Test
+  void theGuardianIsToldWhenThisHostServesTheWholeRoleAndWhenItStops() throws Exception {
+    FakeStorage s = new FakeStorage("r0");
+    List<Boolean> serving = new CopyOnWriteArrayList<>();
+    ActorRef<HaJournal.Command> journal = testKit.spawn(HaJournal.standIn(new CopyOnWriteArrayList<>(), null));
+    ActorRef<StorageRoleActor.Command> a = testKit.spawn(StorageRoleActor.create(SELF, s, "10.77.0.100",
+        java.util.Set.of(), journal, Clock.system(), io, shown::add, serving::add));
+    a.tell(new StorageRoleActor.PoolRole(true, java.util.Set.of(PEER)));
+    await("the first reading told", () -> !serving.isEmpty());
+    assertEquals(List.of(false), serving, "Secondary: not serving");
+    a.tell(new StorageRoleActor.PeerFenced(PEER));
+    await("serving once the floating IP is up", () -> serving.contains(true));
+    assertTrue(s.ip, "told only with the IP up: target and Primary come before it");
+    a.tell(new StorageRoleActor.PoolRole(false, java.util.Set.of(PEER)));
+    await("no longer serving once demoted", () -> serving.size() == 3);
+    assertEquals(List.of(false, true, false), serving);
+  }
+
+  @Test
   void aFailedStepStopsTheSequenceNothingHalfPromotedGoesUnreported() throws Exception {
     FakeStorage s = new FakeStorage("r0");
     s.targetBroken = true;

@@ -158,4 +158,18 @@ class WatchdogActorTest {
       return null;
     });
   }
+
+  /** Relayed adverts go only where they are used: to other hosts' nodes, and to nodes not known as members yet. */
+  @Test
+  void relayedAdvertsGoOnlyToOtherHostsNodes() {
+    HostId c = new HostId("3f9a2c1e-5b7d-4e8f-a1c3-000000000a03");
+    record Row(java.util.Set<String> roles, HostId origin, boolean wanted, String why) {}
+    for (Row r : List.of(
+        new Row(java.util.Set.of(QuorumActor.hostRole(c), "dc-default"), A, true, "a third host's node"),
+        new Row(java.util.Set.of(QuorumActor.hostRole(A), "dc-default"), A, false, "the origin's own node ignores it"),
+        new Row(java.util.Set.of(WitnessGuardian.ROLE, "dc-default"), A, false, "a witness passes on only direct ones"),
+        new Row(null, A, true, "a node not known as a member yet"))) {
+      assertEquals(r.wanted(), WatchdogActor.wantsRelayed(r.roles(), r.origin()), r.why());
+    }
+  }
 }

@@ -42,7 +42,14 @@ public final class TandemNode {
   public static ActorSystem<NodeGuardian.Command> start(NodeConfig config, FencePort fence, SelfFence selfFence,
                                                         NetPort net, LocalDomains domains,
                                                         java.util.Optional<NodeGuardian.Replicated> storage) {
-    Clock clock = Clock.system();
+    return start(config, fence, selfFence, net, domains, storage, Clock.system());
+  }
+
+  /** As above, with the wall clock the actors read (a simulated host's may be stepped: harness clock-jump). */
+  public static ActorSystem<NodeGuardian.Command> start(NodeConfig config, FencePort fence, SelfFence selfFence,
+                                                        NetPort net, LocalDomains domains,
+                                                        java.util.Optional<NodeGuardian.Replicated> storage,
+                                                        Clock clock) {
     ServiceManager service = SystemdNotify.fromEnvironment();
     NodeGuardian.Ports ports = new NodeGuardian.Ports(new SdkXapiAdapter(config.xapi(), clock), fence,
         net, selfFence, domains, StorageRole.NONE, clock, storage,

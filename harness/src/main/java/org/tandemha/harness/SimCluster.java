@@ -184,7 +184,7 @@ public final class SimCluster implements AutoCloseable {
   }
 
   /** Extra HOCON for every node and witness from the environment, e.g. other timings while measuring a benchmark. */
-  private static String extraNodeConfig() {
+  public static String extraNodeConfig() {
     String extra = System.getenv("TANDEM_SIM_NODE_CONFIG");
     return extra == null ? "" : "\n" + extra + "\n";
   }

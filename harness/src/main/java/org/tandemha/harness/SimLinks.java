@@ -27,7 +27,11 @@ final class SimLinks implements AutoCloseable {
   private static final java.time.Duration IDLE_WAIT = java.time.Duration.ofSeconds(5);
   private final SimPowerFence world;
   private final HostId self;
+  /** The simulator's answer as it came (what the long poll compares with), and it without the clock entry. */
+  private volatile Set<String> raw = Set.of();
   private volatile Set<String> cut = Set.of();
+  /** This host's wall-clock step, in ms (the scenario's {@code clock-jump}). */
+  private volatile long clockOffsetMs;
   private final Set<Address> blackholed = new HashSet<>();
   private final Thread poller;
   private volatile boolean running = true;
@@ -53,12 +57,32 @@ final class SimLinks implements AutoCloseable {
     return cut;
   }
 
+  /** The host's wall clock: the real one, stepped as the simulator says ({@code clock-jump HOST S}). */
+  org.tandemha.actors.port.Clock clock() {
+    return () -> java.time.Instant.now().plusMillis(clockOffsetMs);
+  }
+
   private void refresh() {
     try {
-      cut = Set.copyOf(world.cutFrom(self));
+      take(world.cutFrom(self));
     } catch (FenceDeviceError e) {
       // The simulator is gone or busy: keep the last known links.
     }
+  }
+
+  private void take(Set<String> answer) {
+    raw = Set.copyOf(answer);
+    long offset = 0;
+    Set<String> links = new HashSet<>();
+    for (String a : answer) {
+      if (a.startsWith(org.tandemha.harness.sim.SimPool.CLOCK_OFFSET)) {
+        offset = Long.parseLong(a.substring(org.tandemha.harness.sim.SimPool.CLOCK_OFFSET.length()));
+      } else {
+        links.add(a);
+      }
+    }
+    clockOffsetMs = offset;
+    cut = Set.copyOf(links);
   }
 
   private void loop() {
@@ -66,7 +90,7 @@ final class SimLinks implements AutoCloseable {
       try {
         if (cut.isEmpty()) {
           try {
-            cut = Set.copyOf(world.cutFrom(self, cut, IDLE_WAIT));
+            take(world.cutFrom(self, raw, IDLE_WAIT));
           } catch (FenceDeviceError e) {
             Thread.sleep(PERIOD_MS);   // the simulator is gone or busy: keep the last known links
           }

@@ -17,6 +17,9 @@ import java.util.Optional;
 public final class SimNodeMain {
   private SimNodeMain() {}
 
+  /** The simulated pool's floating IP: only a name here, nothing is bound to it. */
+  static final String SIM_FLOATING_IP = "10.77.0.100";
+
   /** {@code tandem.sim.hosts = ["127.0.0.11=<uuid>", ...]}: which addresses are simulated hosts. */
   static Map<String, HostId> simulatedHosts(NodeConfig config) {
     Map<String, HostId> hosts = new HashMap<>();
@@ -55,12 +58,14 @@ public final class SimNodeMain {
     NodeConfig config;
     URI fence;
     Optional<String> gateway;
+    boolean simStorage;
     org.tandemha.controller.fence.FenceConfig.Devices devices;
     try {
       config = NodeConfig.load(new File(rest[1]));
       devices = org.tandemha.controller.fence.FenceConfig.read(config.raw());
       fence = URI.create(config.raw().getString("tandem.sim.fence-url"));
       simulatedHosts(config);
+      simStorage = config.raw().hasPath("tandem.sim.storage") && config.raw().getBoolean("tandem.sim.storage");
       gateway = config.raw().hasPath("tandem.sim.gateway")
           ? Optional.of(config.raw().getString("tandem.sim.gateway")) : Optional.empty();
     } catch (NodeConfig.Invalid | com.typesafe.config.ConfigException | IllegalArgumentException e) {
@@ -74,9 +79,14 @@ public final class SimNodeMain {
     org.tandemha.actors.port.FencePort fencePort = devices.none() ? power : devices.port();
     Optional<java.time.Duration> watchdog = config.raw().hasPath("tandem.sim.watchdog-timeout")
         ? Optional.of(config.raw().getDuration("tandem.sim.watchdog-timeout")) : Optional.empty();
+    // tandem.sim.storage = on: the simulator's DRBD resource, target and floating IP (scenarios with storage).
+    Optional<org.tandemha.actors.NodeGuardian.Replicated> storage = simStorage
+        ? Optional.of(new org.tandemha.actors.NodeGuardian.Replicated(new SimStorage(fence, config.settings().self(),
+            java.time.Duration.ofSeconds(5)), SIM_FLOATING_IP, java.util.Set.of()))
+        : Optional.empty();
     var system = TandemNode.start(config, fencePort, new SimSelfFence(power, config.settings().self(), watchdog),
         new SimNet(power, simulatedHosts(config), links::cut, gateway, new InetNet()),
-        new SimLocalDomains(power, config.settings().self()));
+        new SimLocalDomains(power, config.settings().self()), storage, links.clock());
     links.start(system);
     system.getWhenTerminated().toCompletableFuture().join();
     System.exit(0);

@@ -139,8 +139,7 @@ public final class ClusterBench {
 
   /** A failure-detector setting the nodes run with, in ms: the defaults, under TANDEM_SIM_NODE_CONFIG if set. */
   static long nodeSetting(String key) {
-    String extra = System.getenv("TANDEM_SIM_NODE_CONFIG");
-    return com.typesafe.config.ConfigFactory.parseString(extra == null ? "" : extra)
+    return com.typesafe.config.ConfigFactory.parseString(SimCluster.extraNodeConfig())
         .withFallback(com.typesafe.config.ConfigFactory.load()).resolve()
         .getDuration("akka.cluster.failure-detector." + key).toMillis();
   }

@@ -19,11 +19,17 @@ import java.util.Set;
  *   xapi HOST|all error CALL CODE N   the next N calls of CALL fail with CODE
  *   fence-device HOST broken|ok    the host's power switch fails / works (and is quick again)
  *   fence-device HOST slow MS      the host's power switch cuts the power only after MS milliseconds
+ *   fence-device HOST lying        the host's power switch says "off" to every cut and read, and cuts nothing
+ *   clock-jump HOST S              the host's wall clock steps by S seconds (negative: back), up to a day
  *   witness off|on                 every host is cut from the witnesses / reconnected (heal does that too)
- *   admin HOST VERB…               `tandem VERB…` on HOST's node (its exit code is not checked; expect the outcome)
+ *   storage-link off|on            the storage replication link between the hosts cut / mended (heal does that too;
+ *                                  network HOST off cuts that host's); needs storage = true
+ *   admin HOST VERB…               `tandem VERB…` on HOST's node (its exit code is not checked; expect the outcome);
+ *                                  an argument @HOST2 stands for HOST2's UUID
  *   expect running|halted VM within S
  *   expect halted VM for S         stays halted the whole time
  *   expect master HOST within S
+ *   expect serving HOST within S   HOST holds the whole storage role: DRBD Primary, iSCSI target, floating IP
  *   expect powered HOST on|off within S
  *   expect journaled HOST TYPE within S
  *   expect not-journaled HOST TYPE for S
@@ -39,15 +45,21 @@ public sealed interface Command {
   record FenceDevice(String host, boolean ok) implements Command {}
   /** The host's power switch works but takes {@code delay} to cut the power. */
   record SlowFenceDevice(String host, Duration delay) implements Command {}
+  /** The host's power switch acknowledges every cut and reads "off", and cuts nothing (fence-device HOST ok mends it). */
+  record LyingFenceDevice(String host) implements Command {}
+  /** The host's wall clock steps by {@code by}; the monotonic time its timers run on does not. */
+  record ClockJump(String host, Duration by) implements Command {}
   /** {@code host} empty: every host cut from (or reconnected to) the witnesses; else that host only. */
   record Witness(boolean on, String host) implements Command {}
+  /** The storage replication link between the hosts cut ({@code on=false}) or mended. */
+  record StorageLink(boolean on) implements Command {}
   /** The host cut from (or reconnected to) the heuristics address only. */
   record Gateway(String host, boolean on) implements Command {}
   /** The host's Tandem node only: SIGKILLed (host and xapi keep running), or started again. */
   record Node(String host, boolean start) implements Command {}
   record Admin(String host, List<String> args) implements Command {}
   /**
-   * @param what    running, halted, master, powered-on, powered-off, journaled, not-journaled
+   * @param what    running, halted, master, serving, powered-on, powered-off, journaled, not-journaled
    * @param subject a VM or a host
    * @param type    the event type for journaled / not-journaled
    * @param holds   {@code for S}: must hold the whole time; otherwise {@code within S}: must come true by then
@@ -120,13 +132,31 @@ public sealed interface Command {
           return new SlowFenceDevice(host(w[1], hosts), Duration.ofMillis(ms));
         }
         arity(w, 3);
-        if (!w[2].equals("broken") && !w[2].equals("ok")) throw new IllegalArgumentException("broken, ok or slow MS");
+        if (w[2].equals("lying")) return new LyingFenceDevice(host(w[1], hosts));
+        if (!w[2].equals("broken") && !w[2].equals("ok")) {
+          throw new IllegalArgumentException("broken, ok, lying or slow MS");
+        }
         return new FenceDevice(host(w[1], hosts), w[2].equals("ok"));
       }
       case "witness" -> {
         if (w.length == 3) return new Witness(onOff(w[1]), host(w[2], hosts));
         arity(w, 2);
         return new Witness(onOff(w[1]), "");
+      }
+      case "clock-jump" -> {
+        arity(w, 3);
+        double by;
+        try {
+          by = Double.parseDouble(w[2]);
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException("clock-jump HOST S: S is seconds, e.g. 3600 or -90, not \"" + w[2] + "\"");
+        }
+        if (by == 0 || Math.abs(by) > 86_400) throw new IllegalArgumentException("clock-jump: -86400 to 86400 seconds, not 0");
+        return new ClockJump(host(w[1], hosts), Duration.ofMillis(Math.round(by * 1000)));
+      }
+      case "storage-link" -> {
+        arity(w, 2);
+        return new StorageLink(onOff(w[1]));
       }
       case "gateway" -> {
         arity(w, 3);
@@ -139,6 +169,7 @@ public sealed interface Command {
       }
       case "admin" -> {
         if (w.length < 3) throw new IllegalArgumentException("admin HOST VERB…");
+        for (int i = 2; i < w.length; i++) if (w[i].startsWith("@")) host(w[i].substring(1), hosts);
         return new Admin(host(w[1], hosts), List.of(w).subList(2, w.length));
       }
       case "expect" -> {
@@ -161,7 +192,7 @@ public sealed interface Command {
         if (!vms.contains(w[2])) throw new IllegalArgumentException("no VM " + w[2]);
         return new Expect(kind, w[2], "", time, holds, line);
       }
-      case "master" -> {
+      case "master", "serving" -> {
         arity(w, 5);
         return new Expect(kind, host(w[2], hosts), "", time, holds, line);
       }
@@ -177,7 +208,7 @@ public sealed interface Command {
         if (!w[3].matches("[A-Z][A-Za-z]+")) throw new IllegalArgumentException("an event type, e.g. FenceConfirmed");
         return new Expect(kind, host(w[2], hosts), w[3], time, holds, line);
       }
-      default -> throw new IllegalArgumentException("expect running|halted|master|powered|journaled|not-journaled");
+      default -> throw new IllegalArgumentException("expect running|halted|master|serving|powered|journaled|not-journaled");
     }
   }
 

@@ -9,8 +9,8 @@ import org.tandemha.harness.demo.JournalTimeline;
 /**
  * A run's journaled decisions as {@code events.expect} keeps them: per node in pool order, the decisions since the
  * scenario's first command, with names for UUIDs and no timestamps; runs of parallel work (VM restarts, power resets)
- * sorted, a host declared dead placed just before the next start, a takeover's end before the restarts beside it, and a decision repeated back to back (a retried
- * fence) kept once — so a golden holds across runs.
+ * sorted, a host declared dead placed just before the next start, a takeover's end before the restarts beside it,
+ * and a decision repeated back to back (a retried fence) kept once — so a golden holds across runs.
  */
 final class Golden {
   private Golden() {}
@@ -32,15 +32,18 @@ final class Golden {
       Map.entry("Suspended", List.of("host")), Map.entry("SuspensionCleared", List.of("host")),
       Map.entry("ArmingChanged", List.of("armed")), Map.entry("IsolationHardStop", List.of("host")),
       Map.entry("LoneMasterReboot", List.of("host")), Map.entry("HostDeclaredDead", List.of("host")),
-      Map.entry("DuplicateDomainDestroyed", List.of("name")));
+      Map.entry("DuplicateDomainDestroyed", List.of("name")),
+      // Not the storage steps: the storage role actor runs them beside the takeover's power resets (timing).
+      Map.entry("SplitBrain", List.of("resource", "detected")));
 
-  static final java.util.Set<String> PARALLEL = java.util.Set.of("VmRestarted", "VmPowerResetIssued");
+  static final String RESTARTED = "VmRestarted";
+  static final java.util.Set<String> PARALLEL = java.util.Set.of(RESTARTED, "VmPowerResetIssued");
   /**
    * Journaled beside the power resets by another actor, so where it falls among them is timing: it is placed just
    * before the next start (what it is for: XAPI places vApp members only on live hosts), or at the end.
    */
   static final String DEFERRED = "HostDeclaredDead";
-  static final java.util.Set<String> STARTS = java.util.Set.of("VmRestarted", "VappStarted");
+  static final java.util.Set<String> STARTS = java.util.Set.of(RESTARTED, "VappStarted");
   /**
    * The takeover's last step runs beside the first restarts it released, so a restart may be journaled just before it:
    * it is placed ahead of a run of restarts it interrupts, which then goes on after it.
@@ -64,7 +67,7 @@ final class Golden {
           deferred.add(line);
           continue;
         }
-        if (e.type().equals(FINISHED) && runType.equals("VmRestarted")) {
+        if (e.type().equals(FINISHED) && runType.equals(RESTARTED)) {
           lines.add(line);
           continue;
         }

@@ -29,11 +29,15 @@ import org.tandemha.harness.sim.VmSpec;
  * managed to, which is timing); {@code golden = none} compares no journal at all (several deciders racing on
  * deadlines: the invariants and the expectations are what count).
  *
- * @param golden whether events.expect is compared (false for {@code golden = none})
+ * {@code storage = true}: the hosts replicate the pool's storage (the simulator's DRBD resource, iSCSI target and
+ * floating IP), which follows the pool master as iSCSI-HA's does.
+ *
+ * @param golden  whether events.expect is compared (false for {@code golden = none})
+ * @param storage whether the nodes run the storage role over the simulated DRBD, target and floating IP
  */
 public record Scenario(String name, String readme, SimPoolSpec spec, int witnesses, String nodeConfig,
                        List<Command> commands, Map<String, String> hostsByName, Map<String, String> vmsByName,
-                       Path dir, List<String> goldenHosts, boolean golden) {
+                       Path dir, List<String> goldenHosts, boolean golden, boolean storage) {
 
   /** A scenario that cannot be read: the file, line and what is wrong. */
   public static final class Invalid extends Exception {
@@ -122,8 +126,14 @@ public record Scenario(String name, String readme, SimPoolSpec spec, int witness
         throw new Invalid(name + "/pool.conf: " + e.getMessage());
       }
       int witnesses = pool.hasPath("witnesses") ? pool.getInt("witnesses") : 0;
-      String nodeConfig = pool.hasPath("node-config") ? pool.getString("node-config") : "";
+      boolean storage = pool.hasPath("storage") && pool.getBoolean("storage");
+      String nodeConfig = (pool.hasPath("node-config") ? pool.getString("node-config") : "")
+          + (storage ? "\ntandem.sim.storage = on\n" : "");
       List<Command> commands = Command.parseAll(name, commandsText, hosts.keySet(), vms.keySet());
+      if (!storage && commands.stream().anyMatch(c -> c instanceof Command.StorageLink
+          || c instanceof Command.Expect e && e.what().equals("serving"))) {
+        throw new Invalid(name + "/commands: storage-link and expect serving need storage = true in pool.conf");
+      }
       boolean none = pool.hasPath("golden") && pool.getValue("golden").valueType() == ConfigValueType.STRING;
       if (none && !pool.getString("golden").equals("none")) {
         throw new Invalid(name + "/pool.conf: golden is a list of hosts, or none");
@@ -133,7 +143,7 @@ public record Scenario(String name, String readme, SimPoolSpec spec, int witness
         if (!hosts.containsKey(g)) throw new Invalid(name + "/pool.conf: golden names no host " + g);
       }
       return new Scenario(name, readme, spec, witnesses, nodeConfig, commands, hosts, vms, dir, List.copyOf(golden),
-          !none);
+          !none, storage);
     } catch (ConfigException e) {
       throw new Invalid(name + "/pool.conf: " + e.getMessage());
     }

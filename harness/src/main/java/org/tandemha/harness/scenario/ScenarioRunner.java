@@ -63,7 +63,9 @@ public final class ScenarioRunner {
       Instant t0 = Instant.now();
       Thread watcher = new Thread(() -> {
         while (!Thread.currentThread().isInterrupted()) {
-          for (String b : cluster.pool.safetyBreaches()) if (!failures.contains(b)) failures.add("INVARIANT: " + b);
+          for (String b : cluster.pool.safetyBreaches()) {
+            if (!failures.contains("INVARIANT: " + b)) failures.add("INVARIANT: " + b);
+          }
           try {
             Thread.sleep(100);
           } catch (InterruptedException e) {
@@ -136,7 +138,8 @@ public final class ScenarioRunner {
     for (String h : hosts) {
       if (!h.equals(s.spec().masterUuid()) && !"healthy".equals(c.pool.hostOtherConfig(h).get(field))) return false;
     }
-    return true;
+    // With storage: the master serves it (the nodes promote it at start, the slave having said it holds nothing).
+    return !s.storage() || s.spec().masterUuid().equals(c.pool.storageServer());
   }
 
   /** @return why it failed, or null */
@@ -170,6 +173,12 @@ public final class ScenarioRunner {
     } else if (c instanceof Command.FenceDevice f) {
       pool.setPowerSwitchWorking(s.hostsByName().get(f.host()), f.ok());
       if (f.ok()) pool.setPowerSwitchDelay(s.hostsByName().get(f.host()), Duration.ZERO);
+      if (f.ok()) pool.setPowerSwitchLying(s.hostsByName().get(f.host()), false);
+    } else if (c instanceof Command.LyingFenceDevice f) {
+      pool.setPowerSwitchWorking(s.hostsByName().get(f.host()), true);
+      pool.setPowerSwitchLying(s.hostsByName().get(f.host()), true);
+    } else if (c instanceof Command.ClockJump j) {
+      pool.jumpClock(s.hostsByName().get(j.host()), j.by());
     } else if (c instanceof Command.SlowFenceDevice f) {
       pool.setPowerSwitchWorking(s.hostsByName().get(f.host()), true);
       pool.setPowerSwitchDelay(s.hostsByName().get(f.host()), f.delay());
@@ -182,6 +191,8 @@ public final class ScenarioRunner {
           pool.cut(h, org.tandemha.harness.sim.SimPool.WITNESSES, !w.on());
         }
       }
+    } else if (c instanceof Command.StorageLink l) {
+      pool.setStorageLink(l.on());
     } else if (c instanceof Command.Gateway g) {
       pool.cut(s.hostsByName().get(g.host()), org.tandemha.harness.sim.SimPool.GATEWAY, !g.on());
     } else if (c instanceof Command.Node n) {
@@ -191,13 +202,18 @@ public final class ScenarioRunner {
       else if (cluster.nodeAlive(h)) return "node " + n.host() + " start: its node runs already";
       else cluster.startNode(h);
     } else if (c instanceof Command.Admin a) {
-      List<String> args = new ArrayList<>(a.args());
+      // @HOST: that host's UUID, for the verbs that take one (storage split-brain resolve --survivor @xb).
+      List<String> args = new ArrayList<>(a.args().stream()
+          .map(w -> w.startsWith("@") && s.hostsByName().containsKey(w.substring(1)) ? s.hostsByName().get(w.substring(1)) : w)
+          .toList());
       args.add("--socket");
       args.add(cluster.adminSocket(s.hostsByName().get(a.host())).toString());
       java.io.ByteArrayOutputStream said = new java.io.ByteArrayOutputStream();
       PrintStream p = new PrintStream(said, true, java.nio.charset.StandardCharsets.UTF_8);
       int rc = args.get(0).equals("config")
           ? org.tandemha.controller.config.ConfigCommand.run(args.subList(1, args.size()), p, p)
+          : args.get(0).equals("storage")
+              ? org.tandemha.controller.storage.StorageCommand.run(args.subList(1, args.size()), p, p)
           : org.tandemha.controller.admin.NodeCommands.handles(args.get(0))
               ? org.tandemha.controller.admin.NodeCommands.run(args.get(0), args.subList(1, args.size()), p, p)
               : 2;
@@ -231,6 +247,7 @@ public final class ScenarioRunner {
       case "running" -> () -> runsSomewhere(pool, s.vmsByName().get(e.subject()));
       case "halted" -> () -> !runsSomewhere(pool, s.vmsByName().get(e.subject()));
       case "master" -> () -> s.hostsByName().get(e.subject()).equals(pool.masterUuid());
+      case "serving" -> () -> s.hostsByName().get(e.subject()).equals(pool.storageServer());
       case "powered-on" -> () -> pool.isPoweredOn(s.hostsByName().get(e.subject()));
       case "powered-off" -> () -> !pool.isPoweredOn(s.hostsByName().get(e.subject()));
       case "journaled" -> () -> !c.events(s.hostsByName().get(e.subject()), e.type(), t0).isEmpty();
@@ -254,6 +271,9 @@ public final class ScenarioRunner {
     if (c instanceof Command.FenceDevice f) return "fence-device " + f.host() + (f.ok() ? " ok" : " broken");
     if (c instanceof Command.SlowFenceDevice f) return "fence-device " + f.host() + " slow " + f.delay().toMillis();
     if (c instanceof Command.Witness w) return "witness " + (w.on() ? "on" : "off") + (w.host().isEmpty() ? "" : " " + w.host());
+    if (c instanceof Command.LyingFenceDevice f) return "fence-device " + f.host() + " lying";
+    if (c instanceof Command.ClockJump j) return "clock-jump " + j.host() + " " + j.by().toMillis() / 1000.0;
+    if (c instanceof Command.StorageLink l) return "storage-link " + (l.on() ? "on" : "off");
     if (c instanceof Command.Gateway g) return "gateway " + g.host() + (g.on() ? " on" : " off");
     if (c instanceof Command.Node n) return "node " + n.host() + (n.start() ? " start" : " kill");
     if (c instanceof Command.Admin a) return "admin " + a.host() + " " + String.join(" ", a.args());

@@ -42,6 +42,9 @@ import java.util.regex.Pattern;
  *   GET  /hosts/&lt;uuid&gt;/cut                         → what it cannot reach, one per line (host UUIDs, gateway, witnesses)
  *   POST /hosts/&lt;uuid&gt;/cut?from=gateway|witnesses&amp;value=true|false → ok
  *   POST /hosts/&lt;uuid&gt;/isolate                    → ok   (from every host, the gateway and the witnesses)
+ *   GET  /hosts/&lt;uuid&gt;/storage                     → its DRBD, target and floating IP, "key value" per line
+ *   POST /hosts/&lt;uuid&gt;/storage-step?step=S          → ok, or 409 with the tool's refusal (SimPool#storageStep)
+ *   GET  /hosts/&lt;uuid&gt;/storage-elsewhere           → true | false (the floating IP answers on another host)
  *   POST /partition?a=&lt;uuid&gt;&amp;b=&lt;uuid&gt;              → ok
  *   POST /heal                                       → ok
  *   POST /db-push?drop=true|false                    → ok
@@ -55,7 +58,7 @@ public final class SimControlServer implements AutoCloseable {
     private static final Set<String> HOST_ACTIONS = Set.of("power", "power-off", "power-on", "self-fence",
             "power-switch", "restart-xapi", "hang",
             "unhang", "live", "enabled", "slow", "fail", "emergency", "emergency-clear", "cut", "isolate", "domains",
-            "destroy-domain");
+            "destroy-domain", "storage", "storage-step", "storage-elsewhere");
     private static final Set<String> ALL_HOSTS_ACTIONS = Set.of("slow", "fail");
 
     private final SimPool pool;
@@ -132,7 +135,8 @@ public final class SimControlServer implements AutoCloseable {
 
     private void hostAction(HttpExchange exchange, String uuid, String action, Map<String, List<String>> query)
             throws IOException {
-        String expectedMethod = action.equals("power") || action.equals("domains")
+        String expectedMethod = action.equals("power") || action.equals("domains") || action.equals("storage")
+                || action.equals("storage-elsewhere")
                 || (action.equals("cut") && !query.containsKey("from")) ? "GET" : "POST";
         if (!expectedMethod.equals(exchange.getRequestMethod())) {
             exchange.getResponseHeaders().set("Allow", expectedMethod);
@@ -161,7 +165,7 @@ public final class SimControlServer implements AutoCloseable {
                         Thread.currentThread().interrupt();
                     }
                 }
-                pool.powerOff(uuid);
+                if (!pool.powerSwitchLies(uuid)) pool.powerOff(uuid);   // a lying switch only says it did
             }
             case "power-on" -> pool.powerOn(uuid);
             case "restart-xapi" -> pool.restartXapi(uuid);
@@ -199,10 +203,22 @@ public final class SimControlServer implements AutoCloseable {
                 return;
             }
             case "destroy-domain" -> pool.destroyDomain(uuid, need(query, "vm"));
+            case "storage", "storage-step", "storage-elsewhere" -> {
+                // The host's storage tools: what they read, or a step they refuse (409, in the tool's words).
+                try {
+                    if (action.equals("storage-step")) pool.storageStep(uuid, need(query, "step"));
+                    reply(exchange, 200, action.equals("storage") ? pool.storageState(uuid)
+                            : action.equals("storage-elsewhere") ? String.valueOf(pool.floatingIpElsewhere(uuid)) : "ok");
+                } catch (IllegalStateException e) {
+                    reply(exchange, 409, e.getMessage());
+                }
+                return;
+            }
             default -> { }
         }
         if ((action.startsWith("power") && !action.equals("power-switch")) || action.equals("self-fence")) {
-            reply(exchange, 200, pool.isPoweredOn(uuid) ? "on" : "off");
+            boolean lie = !action.equals("self-fence") && pool.powerSwitchLies(uuid);
+            reply(exchange, 200, pool.isPoweredOn(uuid) && !lie ? "on" : "off");
         } else {
             reply(exchange, 200, "ok");
         }

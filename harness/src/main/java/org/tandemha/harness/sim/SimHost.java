@@ -49,6 +49,15 @@ final class SimHost {
     /** The master's view: last heartbeat from this host. */
     java.time.Instant lastHeartbeat = java.time.Instant.now();
 
+    // Replicated storage (the pool's DRBD resource, iSCSI target and floating IP), as this host's tools would show it.
+    boolean drbdPrimary;
+    boolean targetRunning;
+    boolean floatingIp;
+    /** Was Primary while its replication link was down: its data moved on without the peer's (kept on disk). */
+    boolean drbdDiverged;
+    /** DRBD found both sides diverged on reconnecting: StandAlone, a split brain recorded, until resolved. */
+    boolean drbdSplitBrain;
+
     SimHost(String ref, String uuid, String name, String address, String metricsRef, String metricsUuid, HostRole role) {
         this.ref = ref;
         this.uuid = uuid;

@@ -210,6 +210,9 @@ public final class SimPool implements AutoCloseable {
             if (!h.poweredOn) return;
             h.poweredOn = false;
             h.domains.clear();   // its guests die with the power
+            h.drbdPrimary = false;   // and its storage role: DRBD, tgtd and the address come up empty at boot
+            h.targetRunning = false;
+            h.floatingIp = false;
             if (!vdiAttachmentsOutlivePower) {
                 for (SimVm vm : vms.values()) vm.detachFrom(h.ref);   // the SR's own recovery cleaned up
             }
@@ -416,6 +419,149 @@ public final class SimPool implements AutoCloseable {
             for (SimHost o : hosts.values()) if (!o.uuid.equals(hostUuid)) partition(hostUuid, o.uuid);
             cut(hostUuid, GATEWAY, true);
             cut(hostUuid, WITNESSES, true);
+            storageLinkCut.add(hostUuid);   // its DRBD peers are hosts too
+            changed();
+        }
+    }
+
+    // ---------------------------------------------------------------- replicated storage
+
+    /*
+     * The pool's replicated storage as iSCSI-HA pools have it: one DRBD resource (r0) on every host, an iSCSI target
+     * and a floating IP, driven by each host's node through its control endpoint (harness SimStorage) as the real
+     * adapter drives drbdadm, tgtadm and ip. It behaves as DRBD 9 without quorum does: a Primary refuses a second one
+     * while they are connected, but nothing stops two Primaries while the replication link is down — that is what
+     * Tandem must prevent, and the safety record notes it. Both sides Primary across a disconnection and the link
+     * back: StandAlone on both, a split brain recorded until an operator resolves it.
+     */
+
+    /** Hosts whose replication link is cut ({@code *}: the link between all of them). */
+    private final Set<String> storageLinkCut = new HashSet<>();
+
+    /** Cuts ({@code up=false}) or mends the storage replication link between the hosts. */
+    public void setStorageLink(boolean up) {
+        synchronized (lock) {
+            if (up) storageLinkCut.clear();
+            else storageLinkCut.add(ALL_HOSTS);
+            changed();
+        }
+    }
+
+    private boolean storageLinkUp(SimHost a, SimHost b) {
+        return a.poweredOn && b.poweredOn && !storageLinkCut.contains(ALL_HOSTS) && !storageLinkCut.contains(a.uuid)
+            && !storageLinkCut.contains(b.uuid);
+    }
+
+    private boolean storageConnected(SimHost a, SimHost b) {
+        return storageLinkUp(a, b) && !a.drbdSplitBrain && !b.drbdSplitBrain;
+    }
+
+    /** What DRBD does on its own as links come and go: divergence while apart, resync or split brain on reconnect. */
+    private void storageFollowLinks() {
+        for (SimHost h : hosts.values()) {
+            if (!h.poweredOn || !h.drbdPrimary) continue;
+            for (SimHost o : hosts.values()) if (o != h && !storageConnected(h, o)) h.drbdDiverged = true;
+        }
+        for (SimHost a : hosts.values()) {
+            for (SimHost b : hosts.values()) {
+                if (a == b || !storageConnected(a, b)) continue;
+                if (a.drbdDiverged && b.drbdDiverged) {
+                    a.drbdSplitBrain = true;   // "Split-Brain detected, dropping connection!"
+                    b.drbdSplitBrain = true;
+                } else if (!a.drbdPrimary || !b.drbdPrimary) {
+                    a.drbdDiverged = false;   // resynced from the side that moved on
+                    b.drbdDiverged = false;
+                }
+            }
+        }
+    }
+
+    /**
+     * The host's storage as its tools read it, one {@code key value} per line: {@code role}, {@code connection}
+     * ({@code Connected}, {@code Connecting}, {@code StandAlone}), {@code peer-role}, {@code peer-disks},
+     * {@code split-brain}, {@code target}, {@code ip}.
+     */
+    public String storageState(String hostUuid) {
+        synchronized (lock) {
+            SimHost h = hostByUuid(hostUuid);
+            if (!h.poweredOn) throw new IllegalStateException("host " + h.name + " is powered off");
+            List<SimHost> peers = hosts.values().stream().filter(o -> o != h).toList();
+            boolean connected = peers.stream().allMatch(o -> storageConnected(h, o));
+            String connection = connected ? "Connected" : h.drbdSplitBrain ? "StandAlone" : "Connecting";
+            String peerRole = peers.stream().anyMatch(o -> storageConnected(h, o) && o.drbdPrimary) ? "Primary"
+                : !peers.isEmpty() && connected ? "Secondary" : "Unknown";
+            String peerDisks = String.join(",", peers.stream()
+                .map(o -> storageConnected(h, o) ? "UpToDate" : "DUnknown").toList());
+            return "role " + (h.drbdPrimary ? "Primary" : "Secondary") + "\nconnection " + connection + "\npeer-role "
+                + peerRole + "\npeer-disks " + peerDisks + "\nsplit-brain " + h.drbdSplitBrain + "\ntarget "
+                + h.targetRunning + "\nip " + h.floatingIp + "\n";
+        }
+    }
+
+    /** Whether the floating IP answers, from this host, on another powered host it reaches (arping -D). */
+    public boolean floatingIpElsewhere(String hostUuid) {
+        synchronized (lock) {
+            SimHost h = hostByUuid(hostUuid);
+            return hosts.values().stream().anyMatch(o -> o != h && o.poweredOn && o.floatingIp
+                && !partitioned(h.uuid, o.uuid) && !storageLinkCut.contains(h.uuid) && !storageLinkCut.contains(o.uuid));
+        }
+    }
+
+    /**
+     * One storage step on the host: {@code promote}, {@code demote}, {@code start-target}, {@code stop-target},
+     * {@code add-ip}, {@code remove-ip}, {@code resolve-survivor}, {@code resolve-victim}. A step the real tool refuses
+     * throws with the tool's words.
+     */
+    public void storageStep(String hostUuid, String step) {
+        synchronized (lock) {
+            SimHost h = hostByUuid(hostUuid);
+            if (!h.poweredOn) throw new IllegalStateException("host " + h.name + " is powered off");
+            switch (step) {
+                case "promote" -> {
+                    if (hosts.values().stream().anyMatch(o -> o != h && o.drbdPrimary && storageConnected(h, o))) {
+                        throw new IllegalStateException("r0: State change failed: (-1) Multiple primaries not allowed "
+                            + "by config");
+                    }
+                    h.drbdPrimary = true;
+                }
+                case "demote" -> {
+                    if (h.targetRunning) {
+                        throw new IllegalStateException("r0: State change failed: (-12) Device is held open by someone");
+                    }
+                    h.drbdPrimary = false;
+                }
+                case "start-target" -> {
+                    if (!h.drbdPrimary) {
+                        throw new IllegalStateException("tgtadm: can't open /dev/drbd0: Wrong medium type");
+                    }
+                    h.targetRunning = true;
+                }
+                case "stop-target" -> h.targetRunning = false;
+                case "add-ip" -> h.floatingIp = true;
+                case "remove-ip" -> h.floatingIp = false;
+                case "resolve-survivor" -> {
+                    h.drbdSplitBrain = false;
+                    h.drbdDiverged = false;
+                }
+                case "resolve-victim" -> {
+                    if (h.targetRunning) {
+                        throw new IllegalStateException("r0: State change failed: (-12) Device is held open by someone");
+                    }
+                    h.drbdPrimary = false;   // disconnect, secondary, connect --discard-my-data
+                    h.drbdSplitBrain = false;
+                    h.drbdDiverged = false;
+                }
+                default -> throw new IllegalArgumentException("no storage step " + step);
+            }
+            changed();
+        }
+    }
+
+    /** The host that holds the whole storage role now — DRBD Primary, target and floating IP — or null. */
+    public String storageServer() {
+        synchronized (lock) {
+            return hosts.values().stream().filter(h -> h.poweredOn && h.drbdPrimary && h.targetRunning && h.floatingIp)
+                .map(h -> h.uuid).findFirst().orElse(null);
         }
     }
 
@@ -425,6 +571,8 @@ public final class SimPool implements AutoCloseable {
             hostByUuid(hostUuid);
             Set<String> out = new java.util.TreeSet<>(cutOff.getOrDefault(hostUuid, Set.of()));
             for (SimHost o : hosts.values()) if (partitioned(hostUuid, o.uuid)) out.add(o.uuid);
+            Long offset = clockOffsetsMs.get(hostUuid);
+            if (offset != null) out.add(CLOCK_OFFSET + offset);
             return out;
         }
     }
@@ -450,10 +598,15 @@ public final class SimPool implements AutoCloseable {
      * actions for it fail, as an IPMI on a dead management network would. The host itself keeps running.
      */
     public void setPowerSwitchWorking(String hostUuid, boolean working) {
+        markHost(brokenSwitches, hostUuid, !working);
+    }
+
+    /** Adds the host to {@code hosts} or takes it out (a known host only). */
+    private void markHost(Set<String> hosts, String hostUuid, boolean in) {
         synchronized (lock) {
             hostByUuid(hostUuid);
-            if (working) brokenSwitches.remove(hostUuid);
-            else brokenSwitches.add(hostUuid);
+            if (in) hosts.add(hostUuid);
+            else hosts.remove(hostUuid);
         }
     }
 
@@ -462,6 +615,41 @@ public final class SimPool implements AutoCloseable {
             return !brokenSwitches.contains(hostUuid);
         }
     }
+
+    private final Set<String> lyingSwitches = new HashSet<>();
+
+    /**
+     * A lying power switch ({@code lies=true}): asked to cut the host's power it does nothing, and it reads the power
+     * as off all the same — a PDU outlet mapped to the wrong host, an IPMI that acknowledges and ignores. The host runs on.
+     */
+    public void setPowerSwitchLying(String hostUuid, boolean lies) {
+        markHost(lyingSwitches, hostUuid, lies);
+    }
+
+    public boolean powerSwitchLies(String hostUuid) {
+        synchronized (lock) {
+            return lyingSwitches.contains(hostUuid);
+        }
+    }
+
+    private final Map<String, Long> clockOffsetsMs = new LinkedHashMap<>();
+
+    /**
+     * The host's wall clock steps by {@code by} (an NTP step, a wrong RTC after a reboot), on top of any earlier step.
+     * Its node reads the offset with its links ({@link #cutFrom}: a {@code clock-offset-ms=N} entry).
+     */
+    public void jumpClock(String hostUuid, Duration by) {
+        synchronized (lock) {
+            hostByUuid(hostUuid);
+            long now = clockOffsetsMs.getOrDefault(hostUuid, 0L) + by.toMillis();
+            if (now == 0) clockOffsetsMs.remove(hostUuid);
+            else clockOffsetsMs.put(hostUuid, now);
+            changed();
+        }
+    }
+
+    /** The prefix of the clock offset in a host's {@link #cutFrom} answer. */
+    public static final String CLOCK_OFFSET = "clock-offset-ms=";
 
     private volatile Duration powerActionDelay = Duration.ZERO;
 
@@ -495,11 +683,12 @@ public final class SimPool implements AutoCloseable {
         powerOffListeners.add(listener);
     }
 
-    /** Removes every partition and cut. */
+    /** Removes every partition and cut, the storage replication link's too. */
     public void heal() {
         synchronized (lock) {
             partitions.clear();
             cutOff.clear();
+            storageLinkCut.clear();
             changed();
         }
     }
@@ -903,14 +1092,23 @@ public final class SimPool implements AutoCloseable {
      * run on two powered hosts. Checked on every state change, which is every instant that matters.
      */
     private void recordSafety() {
+        storageFollowLinks();
         List<String> masters = new ArrayList<>();
+        List<String> primaries = new ArrayList<>();
+        List<String> addresses = new ArrayList<>();
         Map<String, List<String>> runningOn = new LinkedHashMap<>();
         for (SimHost h : hosts.values()) {
             if (!h.poweredOn) continue;
             if (h.xapiUp && h.role.master()) masters.add(h.name);
+            if (h.drbdPrimary) primaries.add(h.name);
+            if (h.floatingIp) addresses.add(h.name);
             for (String vm : h.domains) runningOn.computeIfAbsent(vm, k -> new ArrayList<>()).add(h.name);
         }
         if (masters.size() > 1) safetyBreaches.putIfAbsent("two pool masters at once: " + masters, Instant.now());
+        if (primaries.size() > 1) safetyBreaches.putIfAbsent("two DRBD Primaries at once: " + primaries, Instant.now());
+        if (addresses.size() > 1) {
+            safetyBreaches.putIfAbsent("two owners of the floating IP at once: " + addresses, Instant.now());
+        }
         runningOn.forEach((vm, on) -> {
             if (on.size() > 1) safetyBreaches.putIfAbsent("VM " + vmNameLocked(vm) + " runs on " + on + " at once", Instant.now());
         });

@@ -42,6 +42,19 @@ class ScenariosTest {
   }
 
   @org.junit.jupiter.api.Test
+  void storageCommandsNeedAPoolWithStorage() {
+    var cfg = com.typesafe.config.ConfigFactory.parseString("hosts = [ { name = xa }, { name = xb } ]");
+    for (String c : List.of("storage-link off", "expect serving xa within 5")) {
+      var e = org.junit.jupiter.api.Assertions.assertThrows(Scenario.Invalid.class,
+          () -> Scenario.build("t", "r", cfg, c + "\n", Path.of("t")));
+      assertTrue(e.getMessage().contains("need storage = true"), e.getMessage());
+    }
+    var withStorage = com.typesafe.config.ConfigFactory.parseString("hosts = [ { name = xa }, { name = xb } ], storage = true");
+    org.junit.jupiter.api.Assertions.assertDoesNotThrow(
+        () -> Scenario.build("t", "r", withStorage, "storage-link off\nexpect serving xa within 5\n", Path.of("t")));
+  }
+
+  @org.junit.jupiter.api.Test
   void badScenariosAreNamedWithTheirLine() {
     var cfg = com.typesafe.config.ConfigFactory.parseString("hosts = [ { name = xa }, { name = xb } ]");
     for (var c : List.of(List.of("power xc off", "no host xc"), List.of("expect running nope within 5", "no VM nope"),
@@ -50,7 +63,10 @@ class ScenariosTest {
         List.of("fence-device xa slow abc", "slow MS must be a whole number, not \"abc\""),
         List.of("xapi xa error VM.start_on INTERNAL_ERROR two", "N must be a whole number"),
         List.of("node xa reboot", "node HOST kill|start"), List.of("witness off xc", "no host xc"),
-        List.of("gateway xa maybe", "on or off"))) {
+        List.of("gateway xa maybe", "on or off"), List.of("clock-jump xa soon", "S is seconds"),
+        List.of("clock-jump xa 0", "not 0"), List.of("clock-jump xa 90000", "-86400 to 86400"),
+        List.of("fence-device xa fibbing", "broken, ok, lying or slow MS"), List.of("storage-link off on", "takes 1"),
+        List.of("admin xa storage split-brain resolve --survivor @xc", "no host xc"))) {
       var e = org.junit.jupiter.api.Assertions.assertThrows(Scenario.Invalid.class,
           () -> Scenario.build("t", "r", cfg, "wait 1\n" + c.get(0) + "\n", Path.of("t")));
       assertTrue(e.getMessage().contains("line 2") && e.getMessage().contains(c.get(1)), e.getMessage());
