@@ -1060,6 +1060,7 @@ public final class SimPool implements AutoCloseable {
 
     /** Diffs every record against the last seen one; one generation per created, changed or deleted object. */
     void commit() {
+        storageFollowLinks();   // DRBD's own reaction to the change, before the rule is read
         recordSafety();
         Map<String, Object[]> now = SimRecords.all(this);
         for (Map.Entry<String, Object[]> e : now.entrySet()) {
@@ -1092,7 +1093,6 @@ public final class SimPool implements AutoCloseable {
      * run on two powered hosts. Checked on every state change, which is every instant that matters.
      */
     private void recordSafety() {
-        storageFollowLinks();
         List<String> masters = new ArrayList<>();
         List<String> primaries = new ArrayList<>();
         List<String> addresses = new ArrayList<>();
