@@ -274,6 +274,11 @@ public final class HostActor extends AbstractBehavior<HostActor.Command> {
   private Behavior<Command> onWinnerKnown(WinnerKnown w) {
     MasterLoss.Decision d = MasterLoss.assess(new MasterLoss.Evidence(settings.self(), clusterUnreachable,
         failedProbes, settings.ha().xapiCount(), poolHaEnabled, w.winner()));
+    if (d.action() == MasterLoss.Action.STAND_BY && !standDown.isEmpty()) {
+      // This node's own standing (suspended, disarmed) is what an operator must act on; the winner's absence often
+      // follows from it (the master names no suspended host), so it comes first.
+      d = new MasterLoss.Decision(MasterLoss.Action.STAND_BY, standDown + "; " + d.reason());
+    }
     String evidence = evidence() + "; " + w.agreement();
     getContext().getLog().info("host {}: pool master lost ({}); decision {}: {}", peer, evidence, d.action(), d.reason());
     HaEvent event = d.action() == MasterLoss.Action.FENCE_AND_TAKE_OVER

@@ -118,11 +118,15 @@ public final class RestartCoordinator extends AbstractBehavior<RestartCoordinato
     List<RestartOrder.Candidate> waiting = new ArrayList<>();
     Map<VmId, VmView> byId = new HashMap<>();
     Map<VmId, String> why = new HashMap<>();
+    Map<VmId, Integer> unseen = new HashMap<>();
     for (VmView vm : pool.vms()) {
       if (vm.controlDomain() || vm.template() || vm.snapshot() || inFlight.containsKey(vm.id())) continue;
       // A read that began before this VM's last start ended may not show that start yet.
       Instant ended = lastEnded.get(vm.id());
-      if (ended != null && !pool.at().isAfter(ended)) continue;
+      if (ended != null && !pool.at().isAfter(ended)) {
+        unseen.put(vm.id(), RestartOrder.priorityClass(vm.otherConfig(), vm.order()));
+        continue;
+      }
       reportInvalid(vm);
       VmPolicy.Verdict v = VmPolicy.toRestart(ha, pool.pool(), vm);
       if (!v.act()) {
@@ -144,7 +148,7 @@ public final class RestartCoordinator extends AbstractBehavior<RestartCoordinato
       return this;
     }
     noQuorumNoted = false;
-    RestartOrder.Decision d = RestartOrder.next(new RestartOrder.Evidence(waiting, inFlight, limit));
+    RestartOrder.Decision d = RestartOrder.next(new RestartOrder.Evidence(waiting, inFlight, limit, unseen));
     for (RestartOrder.Candidate c : d.start()) {
       VmView vm = byId.get(c.id());
       Map<HostId, Long> free = new HashMap<>();

@@ -35,12 +35,19 @@ public final class RestartOrder {
    * @param waiting    VMs that still need a start (not running, not given up on for now)
    * @param inFlight   VMs whose start was issued and has not ended, with their class
    * @param limit      the concurrency limit (≥ 1)
+   * @param unseen     VMs whose start ended after the pool read the round works from, with their class: the read
+   *                   does not show how they ended, so no later class goes before a read that does
    */
-  public record Evidence(List<Candidate> waiting, Map<VmId, Integer> inFlight, int limit) {
+  public record Evidence(List<Candidate> waiting, Map<VmId, Integer> inFlight, int limit, Map<VmId, Integer> unseen) {
     public Evidence {
       waiting = List.copyOf(waiting);
       inFlight = Map.copyOf(inFlight);
+      unseen = Map.copyOf(unseen);
       if (limit < 1) throw new IllegalArgumentException("concurrency limit must be at least 1, got " + limit);
+    }
+
+    public Evidence(List<Candidate> waiting, Map<VmId, Integer> inFlight, int limit) {
+      this(waiting, inFlight, limit, Map.of());
     }
   }
 
@@ -85,6 +92,7 @@ public final class RestartOrder {
     // The class now allowed: the lowest among everything not yet done, in flight or waiting.
     int current = e.waiting().stream().mapToInt(Candidate::priorityClass).min().getAsInt();
     for (int c : e.inFlight().values()) current = Math.min(current, c);
+    for (int c : e.unseen().values()) current = Math.min(current, c);
     int free = e.limit() - e.inFlight().size();
     if (free <= 0) {
       return new Decision(List.of(), "concurrency limit " + e.limit() + " reached (" + e.inFlight().size() + " starting)");

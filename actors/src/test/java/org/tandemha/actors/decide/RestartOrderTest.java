@@ -56,6 +56,22 @@ class RestartOrderTest {
     assertEquals(now, d.start(), d.reason());
   }
 
+  /** A start that ended after the round's pool read: that read cannot show where it runs or that it failed. */
+  @Test
+  void aLaterClassWaitsForAReadThatShowsTheEarlierStartsEnded() {
+    //                                 waiting          in flight  limit  unseen (ended after the read)  started now
+    record Row(String name, List<Candidate> waiting, int limit, Map<VmId, Integer> unseen, List<Candidate> now) {}
+    for (Row r : List.of(
+        new Row("class 1 ended unseen: class 2 waits", List.of(WEB), 4, flying(APP1), List.of()),
+        new Row("the freed slot goes to the same class at once", List.of(APP3, WEB), 1, flying(APP1), List.of(APP3)),
+        new Row("an earlier class unseen holds every later one", List.of(APP2, WEB), 4, flying(DB), List.of()),
+        new Row("a later class unseen holds nothing earlier", List.of(DB, APP1), 4, flying(WEB), List.of(DB)),
+        new Row("nothing unseen: as before", List.of(WEB), 4, flying(), List.of(WEB)))) {
+      RestartOrder.Decision d = RestartOrder.next(new RestartOrder.Evidence(r.waiting(), Map.of(), r.limit(), r.unseen()));
+      assertEquals(r.now(), d.start(), r.name() + ": " + d.reason());
+    }
+  }
+
   @Test
   void twentyVmsInThreeClassesNeverExceedTheLimitAndKeepClassOrder() {
     List<Candidate> waiting = new ArrayList<>();

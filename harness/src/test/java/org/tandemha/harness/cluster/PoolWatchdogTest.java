@@ -34,6 +34,10 @@ class PoolWatchdogTest {
   void aPoolFenceWaitsForThePeersWatchdog(@TempDir(cleanup = CleanupMode.ON_SUCCESS) Path run) throws Exception {
     try (TwoHostPool p = TwoHostPool.start(run, 1, CONFIG)) {
       assertTrue(p.journaled(XB, "WatchdogArmed", Instant.EPOCH), "xb armed its watchdog once quorate");
+      // xa learns of it from xb's adverts, sent to the watchdog actors the receptionist lists: seconds after the
+      // cluster formed (a host cut off before that is refused a takeover, as when it arms none: safe, not tested here).
+      assertTrue(SimCluster.await(Duration.ofSeconds(30), () -> p.cluster.logContains(XA, "watchdog of peer " + XB
+          + ": armed")), "xa never heard xb's watchdog advert");
       Instant t0 = Instant.now();
       p.cluster.pool.isolate(XB);
       List<Vm> expected = haVmsOn(XB);
