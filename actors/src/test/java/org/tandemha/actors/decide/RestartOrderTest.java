@@ -59,7 +59,7 @@ class RestartOrderTest {
   /** A start that ended after the round's pool read: that read cannot show where it runs or that it failed. */
   @Test
   void aLaterClassWaitsForAReadThatShowsTheEarlierStartsEnded() {
-    //                                 waiting          in flight  limit  unseen (ended after the read)  started now
+    // name, waiting, limit, unseen (start ended after the read, with its class), started now; nothing in flight
     record Row(String name, List<Candidate> waiting, int limit, Map<VmId, Integer> unseen, List<Candidate> now) {}
     for (Row r : List.of(
         new Row("class 1 ended unseen: class 2 waits", List.of(WEB), 4, flying(APP1), List.of()),
