@@ -20,7 +20,11 @@ public final class JournalCrashChild {
   static final String PID = "Crash|1";
 
   public static void main(String[] args) {
-    ActorTestKit kit = ActorTestKit.create("JournalCrashChild", FileJournalTest.config(Path.of(args[0])));
+    // args[1], when given, is a small segment-size: the active file is then closed into segments every few
+    // hundred events, so some kills land in the middle of a rotation.
+    com.typesafe.config.Config config = FileJournalTest.config(Path.of(args[0]));
+    if (args.length > 1) config = ConfigFactory.parseString("tandem.journal.segment-size = " + args[1]).withFallback(config);
+    ActorTestKit kit = ActorTestKit.create("JournalCrashChild", config);
     akka.actor.ActorRef journal = Persistence.get(Adapter.toClassic(kit.system())).journalFor(null, ConfigFactory.empty());
     TestProbe<Object> probe = kit.createTestProbe();
     journal.tell(new JournalProtocol.ReplayMessages(1L, Long.MAX_VALUE, Long.MAX_VALUE, PID, Adapter.toClassic(probe.ref())),
