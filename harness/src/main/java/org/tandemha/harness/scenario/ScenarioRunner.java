@@ -54,8 +54,11 @@ public final class ScenarioRunner {
     try (SimCluster cluster = new SimCluster(new SimCluster.Options(runDir, classpath, s.spec(), s.witnesses(),
         s.nodeConfig(), new PrintStream(java.io.OutputStream.nullOutputStream())))) {
       cluster.startAll();
-      if (!SimCluster.await(Duration.ofSeconds(120), () -> ready(cluster))) {
-        failures.add("the pool was not ready within 120 s (nodes see each other, autopromote winner, home-pool "
+      // Every node is a JVM started at once: on 2 cores sixteen of them take about two minutes to form their cluster.
+      Duration readyWithin = Duration.ofSeconds(Math.max(120, 15L * s.hostsByName().size()));
+      if (!SimCluster.await(readyWithin, () -> ready(cluster))) {
+        failures.add("the pool was not ready within " + readyWithin.toSeconds() + " s (nodes see each other, "
+            + "autopromote winner, home-pool "
             + "tags, healthy tags); see " + runDir);
         return new Result(s.name(), failures, List.of(), Duration.between(began, Instant.now()));
       }
