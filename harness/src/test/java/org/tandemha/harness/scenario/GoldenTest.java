@@ -90,6 +90,9 @@ class GoldenTest {
     assertEquals(usual, golden("VmPowerResetIssued name=a1 deadHost=xa", "VmPowerResetIssued name=a2 deadHost=xa",
         "VmRestarted name=a2 on=xb", "StorageTakenOver lostMaster=xa", "TakeoverFinished lostMaster=xa newMaster=xb",
         "VmRestarted name=a1 on=xb"));
+    assertEquals(List.of("xb: VmPowerResetIssued name=a1 deadHost=xa", "xb: VmPowerResetIssued name=a2 deadHost=xa",
+        "xb: StorageTakenOver lostMaster=xa", "xb: TakeoverFinished lostMaster=xa newMaster=xb",
+        "xb: VmRestarted name=a1 on=xb", "xb: VmRestarted name=a2 on=xb"), usual);
   }
 
   @Test
