@@ -53,8 +53,12 @@ public final class HostActor extends AbstractBehavior<HostActor.Command> {
   public record Reachability(boolean reachable, Address node, Instant since) implements Command {}
   /** What a HostActor tells its guardian. */
   public sealed interface Report {}
-  /** The peer was fenced: leave it out of every later choice until its node rejoins. */
-  public record PeerFenced(HostId host) implements Report {}
+  /**
+   * The peer was fenced: leave it out of every later choice until its node rejoins.
+   *
+   * @param takeoverEnded false while the takeover still resets the peer's VMs' power state, true once it ended
+   */
+  public record PeerFenced(HostId host, boolean takeoverEnded) implements Report {}
   /** This host, the winner, could not take over a lost master for lack of quorum: HA suspension. */
   public record Suspend(String reason) implements Report {}
   /** This host, the master, could not recover a lost slave for lack of quorum: the lone-master rule (§2.5). */
@@ -347,10 +351,10 @@ public final class HostActor extends AbstractBehavior<HostActor.Command> {
   private Behavior<Command> onTakeoverProgress(TakeoverProgress t) {
     if (t.progress() instanceof TakeoverActor.PeerOff) {
       phase = Phase.FENCED;
-      guardian.tell(new PeerFenced(peer));   // before this host becomes master and picks a new winner
+      guardian.tell(new PeerFenced(peer, false));   // before this host becomes master and picks a new winner
     } else if (t.progress() instanceof TakeoverActor.Ended e) {
       if (e.fenced()) {
-        guardian.tell(new PeerFenced(peer));   // again: the guardian reads the pool now, VMs are halted
+        guardian.tell(new PeerFenced(peer, true));   // again: the guardian reads the pool now, VMs are halted
       } else if (peerIsMaster && e.noMajority()) {
         // HA-Lizard §3.4/3.7 without its bug: the winner that cannot fence the master for lack of quorum
         // suspends itself (journaled, self-fence once) and never promotes until cleared.

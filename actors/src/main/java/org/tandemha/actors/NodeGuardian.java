@@ -82,7 +82,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
   private record ClusterChange(ClusterEvent.ReachabilityEvent event) implements Command {}
   private record WinnerRecorded(PoolSnapshot pool, Optional<HostId> winner, Throwable error) implements Command {}
   private record PoolKeyWritten(String key, String value, Throwable error) implements Command {}
-  private record PeerFenced(HostId host) implements Command {}
+  private record PeerFenced(HostId host, boolean takeoverEnded) implements Command {}
   private record MemberJoined(ClusterEvent.MemberUp event) implements Command {}
   private record PoolChanged(int changes) implements Command {}
   /** From the storage role actor: whether this host serves the replicated storage now. */
@@ -178,6 +178,14 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
   private final Map<HostId, ActorRef<HostActor.Command>> hosts = new HashMap<>();
   private final Map<VmId, ActorRef<VmActor.Command>> vms = new HashMap<>();
   private final Set<HostId> fenced = new HashSet<>();
+  /**
+   * Fenced hosts whose takeover has not ended (it still resets their VMs' power state), with when it confirmed the
+   * fence: no VM restarts meanwhile (see {@link #takeoverStillResetting}).
+   */
+  private final Map<HostId, java.time.Instant> resetting = new HashMap<>();
+  /** How long a takeover may hold the restarts: a takeover that never reports its end must not keep VMs down. */
+  static final Duration TAKEOVER_HOLD_MAX = Duration.ofMinutes(5);
+  private boolean takeoverHoldNoted;
   private boolean reading;
   private boolean readAgain;   // a change arrived during a read: the read in flight may predate it
   private boolean writingWinner;
@@ -787,6 +795,8 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
         reEnableDeclaredDead(pool);
         if (storageRole.isPresent() && !storageServed) {
           noteRestartsHeld();
+        } else if (takeoverStillResetting()) {
+          // held: the restarts come in priority order once every VM of the fenced host is shown halted
         } else if (settings.ha().vappMode()) {
           vapps.tell(new VappCoordinator.Round(pool, quorate, Set.copyOf(fenced)));
         } else {
@@ -800,6 +810,32 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
   }
 
   private boolean restartsHeldNoted;
+
+  /**
+   * A takeover resets the fenced host's VMs one by one; a pool read between two resets shows some of them halted and
+   * others still "running" there, so restarting from it would start a later priority class (or a vApp) before an
+   * earlier one. The restarts wait for the takeover's end — bounded by {@link #TAKEOVER_HOLD_MAX}.
+   */
+  private boolean takeoverStillResetting() {
+    java.time.Instant now = ports.clock().now();
+    resetting.entrySet().removeIf(e -> {
+      boolean stale = Duration.between(e.getValue(), now).compareTo(TAKEOVER_HOLD_MAX) > 0;
+      if (stale) getContext().getLog().warn("VM restarts go ahead: the takeover of {} has not ended {} after its fence",
+          e.getKey(), TAKEOVER_HOLD_MAX);
+      return stale;
+    });
+    if (resetting.isEmpty()) {
+      if (takeoverHoldNoted) getContext().getLog().info("takeover ended: VM restarts go ahead");
+      takeoverHoldNoted = false;
+      return false;
+    }
+    if (!takeoverHoldNoted) {
+      getContext().getLog().info("VM restarts wait: the takeover of {} is still resetting its VMs' power state",
+          resetting.keySet());
+    }
+    takeoverHoldNoted = true;
+    return true;
+  }
 
   /**
    * With replicated storage the HA VMs' disks live on it (iSCSI-HA's SR on the floating IP): a master that does not
@@ -1071,6 +1107,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
         .forEach(h -> {
           nodesUp.add(h);
           unreachable.remove(h);   // a new incarnation of the node: the old one's unreachability is history
+          resetting.remove(h);
           if (fenced.remove(h)) getContext().getLog().info("host {}: rejoined after its fence", h);
           storageRole.ifPresent(s -> s.tell(new StorageRoleActor.PeerBack(h)));   // no longer gone: judged anew
           hostActor(h).tell(new HostActor.Reachability(true, member.address(), ports.clock().now()));
@@ -1081,6 +1118,8 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
 
   private Behavior<Command> onPeerFenced(PeerFenced p) {
     fenced.add(p.host());
+    if (p.takeoverEnded()) resetting.remove(p.host());
+    else resetting.putIfAbsent(p.host(), ports.clock().now());
     storageRole.ifPresent(s -> s.tell(new StorageRoleActor.PeerFenced(p.host())));
     // HA-Lizard §2.7 step 1: the fenced host is tagged failed; only the master's "healthy" undoes that, so
     // a suspended host that comes back cannot mistake the tag of before its failure for a clearance.
@@ -1100,7 +1139,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
   }
 
   private static Command fromHost(HostActor.Report r) {
-    if (r instanceof HostActor.PeerFenced f) return new PeerFenced(f.host());
+    if (r instanceof HostActor.PeerFenced f) return new PeerFenced(f.host(), f.takeoverEnded());
     if (r instanceof HostActor.SlaveLostWithoutQuorum l) return new AloneWithoutQuorum(l.slave(), l.reason());
     return new SuspendSelf(((HostActor.Suspend) r).reason());
   }

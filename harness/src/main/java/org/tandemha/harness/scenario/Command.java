@@ -15,7 +15,7 @@ import java.util.Set;
  *   partition A B                  XAPI and cluster traffic between A and B cut (witnesses unaffected)
  *   heal                           every partition and cut mended
  *   xapi HOST hang|unhang          the host's xapi stops answering / answers again
- *   xapi HOST|all slow MS          every call on it delayed
+ *   xapi HOST|all slow MS [CALL]   every call on it (only CALL, e.g. VM.power_state_reset) delayed
  *   xapi HOST|all error CALL CODE N   the next N calls of CALL fail with CODE
  *   fence-device HOST broken|ok    the host's power switch fails / works (and is quick again)
  *   fence-device HOST slow MS      the host's power switch cuts the power only after MS milliseconds
@@ -111,7 +111,7 @@ public sealed interface Command {
         switch (w[2]) {
           case "hang", "unhang" -> arity(w, 3);
           case "slow" -> {
-            arity(w, 4);
+            if (w.length != 4 && w.length != 5) throw new IllegalArgumentException("xapi HOST|all slow MS [CALL]");
             number("slow MS", w[3]);
           }
           case "error" -> {

@@ -170,7 +170,8 @@ public final class ScenarioRunner {
       switch (x.mode()) {
         case "hang" -> pool.hangXapi(h);
         case "unhang" -> pool.unhangXapi(h);
-        case "slow" -> pool.slowCalls(h, Duration.ofMillis(Long.parseLong(x.args().get(0))));
+        case "slow" -> pool.slowCalls(h, x.args().size() > 1 ? x.args().get(1) : null,
+            Duration.ofMillis(Long.parseLong(x.args().get(0))));
         default -> pool.failCall(h, x.args().get(0), Integer.parseInt(x.args().get(2)), x.args().get(1));
       }
     } else if (c instanceof Command.FenceDevice f) {

@@ -34,7 +34,7 @@ import java.util.regex.Pattern;
  *   POST /hosts/&lt;uuid&gt;/hang | /unhang              → ok
  *   POST /hosts/&lt;uuid&gt;/live?value=true|false       → ok
  *   POST /hosts/&lt;uuid&gt;/enabled?value=true|false    → ok
- *   POST /hosts/&lt;uuid|*&gt;/slow?ms=N                 → ok   (0 removes the latency)
+ *   POST /hosts/&lt;uuid|*&gt;/slow?ms=N[&amp;method=M]     → ok   (0 removes the latency; M: only that call)
  *   POST /hosts/&lt;uuid|*&gt;/fail?method=M&amp;times=N&amp;code=C[&amp;param=P]...  → ok
  *   POST /hosts/&lt;uuid&gt;/emergency?code=C[&amp;param=P]... | /emergency-clear  → ok
  *   GET  /hosts/&lt;uuid&gt;/domains                     → guests really running there, "vm-uuid name" per line
@@ -173,7 +173,8 @@ public final class SimControlServer implements AutoCloseable {
             case "unhang" -> pool.unhangXapi(uuid);
             case "live" -> pool.setHostLive(uuid, bool(need(query, "value")));
             case "enabled" -> pool.setHostEnabled(uuid, bool(need(query, "value")));
-            case "slow" -> pool.slowCalls(uuid, Duration.ofMillis(number(need(query, "ms"))));
+            case "slow" -> pool.slowCalls(uuid, query.getOrDefault("method", java.util.Collections.singletonList(null)).get(0),
+                    Duration.ofMillis(number(need(query, "ms"))));
             case "fail" -> pool.failCall(uuid, need(query, "method"), (int) number(need(query, "times")),
                     need(query, "code"), query.getOrDefault("param", List.of()).toArray(new String[0]));
             case "emergency" -> pool.forceEmergencyMode(uuid, need(query, "code"),

@@ -290,10 +290,19 @@ public final class SimPool implements AutoCloseable {
 
     /** Adds {@code delay} before every call answered by the host ({@link #ALL_HOSTS} for all); zero removes it. */
     public void slowCalls(String hostUuidOrAll, Duration delay) {
+        slowCalls(hostUuidOrAll, null, delay);
+    }
+
+    /**
+     * Adds {@code delay} before every call of {@code method} (null: every call) answered by the host ({@link #ALL_HOSTS}
+     * for all); zero removes it. A method's own latency replaces the host's for that method.
+     */
+    public void slowCalls(String hostUuidOrAll, String method, Duration delay) {
         synchronized (lock) {
             if (!ALL_HOSTS.equals(hostUuidOrAll)) hostByUuid(hostUuidOrAll);
-            if (delay.isZero()) slow.remove(hostUuidOrAll);
-            else slow.put(hostUuidOrAll, delay);
+            String key = method == null ? hostUuidOrAll : hostUuidOrAll + " " + method;
+            if (delay.isZero()) slow.remove(key);
+            else slow.put(key, delay);
         }
     }
 
@@ -1019,12 +1028,13 @@ public final class SimPool implements AutoCloseable {
      * Fault injection at the endpoint, before the call is dispatched: a hung xapi or a partition
      * between the caller's host and this one holds the request unanswered; then injected latency.
      */
-    void beforeCall(String hostUuid, String callerAddress) {
+    void beforeCall(String hostUuid, String method, String callerAddress) {
         Duration delay;
         synchronized (lock) {
             SimHost self = hostByUuid(hostUuid);
             awaitLocked(self, () -> !self.hung && !blocksLocked(callerAddress, hostUuid), hangMax);
-            delay = slow.getOrDefault(hostUuid, slow.getOrDefault(ALL_HOSTS, Duration.ZERO));
+            delay = slow.getOrDefault(hostUuid + " " + method, slow.getOrDefault(ALL_HOSTS + " " + method,
+                    slow.getOrDefault(hostUuid, slow.getOrDefault(ALL_HOSTS, Duration.ZERO))));
         }
         if (!delay.isZero()) {
             try {

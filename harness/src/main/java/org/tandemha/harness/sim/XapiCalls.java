@@ -130,7 +130,7 @@ final class XapiCalls {
     Outcome dispatch(String hostUuid, String methodName, List<Object> params, String callerAddress) {
         String address = pool.hostAddress(hostUuid);
         try {
-            pool.beforeCall(hostUuid, callerAddress);
+            pool.beforeCall(hostUuid, methodName, callerAddress);
             Object value = invoke(hostUuid, methodName, params);
             pool.recordCall(address, methodName, "Success");
             return Outcome.success(value);
