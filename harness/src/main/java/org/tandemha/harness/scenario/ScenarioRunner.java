@@ -40,11 +40,24 @@ public final class ScenarioRunner {
   private final String classpath;
   private final PrintStream out;
 
+  /** Held from the first node's start until the pool is ready (see {@link #ScenarioRunner(Scenario, Path, String, PrintStream, java.util.concurrent.locks.Lock)}). */
+  private final java.util.concurrent.locks.Lock boot;
+
   public ScenarioRunner(Scenario scenario, Path runDir, String classpath, PrintStream out) {
+    this(scenario, runDir, classpath, out, new java.util.concurrent.locks.ReentrantLock());
+  }
+
+  /**
+   * @param boot held while this scenario's JVMs start and its pool forms: scenarios run side by side share one, so
+   *             only one pool at a time starts its JVMs (the CPU-heavy part) beside the others' quieter failures
+   */
+  public ScenarioRunner(Scenario scenario, Path runDir, String classpath, PrintStream out,
+                        java.util.concurrent.locks.Lock boot) {
     this.s = scenario;
     this.runDir = runDir;
     this.classpath = classpath;
     this.out = out;
+    this.boot = boot;
   }
 
   /** @param update write the run's events as the new golden instead of comparing */
@@ -53,15 +66,25 @@ public final class ScenarioRunner {
     List<String> failures = new CopyOnWriteArrayList<>();
     try (SimCluster cluster = new SimCluster(new SimCluster.Options(runDir, classpath, s.spec(), s.witnesses(),
         s.nodeConfig(), new PrintStream(java.io.OutputStream.nullOutputStream())))) {
-      cluster.startAll();
       // Every node is a JVM started at once: on 2 cores sixteen of them take about two minutes to form their cluster.
       Duration readyWithin = Duration.ofSeconds(Math.max(120, 15L * s.hostsByName().size()));
-      if (!SimCluster.await(readyWithin, () -> ready(cluster))) {
+      boolean ready;
+      boot.lockInterruptibly();
+      Instant starting = Instant.now();
+      try {
+        cluster.startAll();
+        ready = SimCluster.await(readyWithin, () -> ready(cluster));
+      } finally {
+        boot.unlock();
+      }
+      if (!ready) {
         failures.add("the pool was not ready within " + readyWithin.toSeconds() + " s (nodes see each other, "
             + "autopromote winner, home-pool "
             + "tags, healthy tags); see " + runDir);
         return new Result(s.name(), failures, List.of(), Duration.between(began, Instant.now()));
       }
+      out.println(String.format(Locale.ROOT, "[%s] pool ready after %.1f s", s.name(),
+          Duration.between(starting, Instant.now()).toMillis() / 1000.0));
       Thread.sleep(2000);   // a pool runs for a while before it fails: heartbeats for the failure detector
       Instant t0 = Instant.now();
       Thread watcher = new Thread(() -> {

@@ -21,13 +21,29 @@ class ScenariosTest {
     return ScenarioRunner.all(Path.of("scenarios")).stream();
   }
 
+  /**
+   * Two scenarios run side by side (junit-platform.properties: two threads), which halves the suite's time on 2 cores:
+   * their nodes idle between heartbeats while the scenario waits out its failure. Only one pool at a time starts its
+   * JVMs ({@link #BOOT}), and a large pool (more than {@value #SMALL_POOL} hosts) runs alone.
+   */
+  static final java.util.concurrent.locks.Lock BOOT = new java.util.concurrent.locks.ReentrantLock(true);
+  static final java.util.concurrent.locks.ReadWriteLock ALONE = new java.util.concurrent.locks.ReentrantReadWriteLock(true);
+  static final int SMALL_POOL = 3;
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("scenarios")
+  @org.junit.jupiter.api.parallel.Execution(org.junit.jupiter.api.parallel.ExecutionMode.CONCURRENT)
   void theScenarioHoldsAndMatchesItsGolden(Path dir, @TempDir(cleanup = CleanupMode.ON_SUCCESS) Path run)
       throws Exception {
     Scenario s = Scenario.load(dir);
-    ScenarioRunner.Result r = new ScenarioRunner(s, run, System.getProperty("surefire.test.class.path"), System.out)
-        .run(false);
+    java.util.concurrent.locks.Lock lane = s.hostsByName().size() > SMALL_POOL ? ALONE.writeLock() : ALONE.readLock();
+    ScenarioRunner.Result r;
+    lane.lockInterruptibly();
+    try {
+      r = new ScenarioRunner(s, run, System.getProperty("surefire.test.class.path"), System.out, BOOT).run(false);
+    } finally {
+      lane.unlock();
+    }
     assertTrue(r.ok(), s.name() + ": " + s.readme() + "\n" + String.join("\n", r.failures())
         + "\nthis run's events:\n" + String.join("\n", r.events()));
   }
