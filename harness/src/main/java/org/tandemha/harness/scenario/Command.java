@@ -113,9 +113,11 @@ public sealed interface Command {
           case "slow" -> {
             if (w.length != 4 && w.length != 5) throw new IllegalArgumentException("xapi HOST|all slow MS [CALL]");
             number("slow MS", w[3]);
+            if (w.length == 5) xapiCall(w[4]);
           }
           case "error" -> {
             arity(w, 6);
+            xapiCall(w[3]);
             number("error CALL CODE N: N", w[5]);
           }
           default -> throw new IllegalArgumentException("xapi: hang, unhang, slow or error, not " + w[2]);
@@ -218,6 +220,13 @@ public sealed interface Command {
       return Integer.parseInt(text);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(what + " must be a whole number, not \"" + text + "\"");
+    }
+  }
+
+  /** A fault aimed at a call name that XAPI cannot have would silently never fire: refused with the expected shape. */
+  private static void xapiCall(String call) {
+    if (!call.matches("[A-Za-z_]+\\.[a-z_]+")) {
+      throw new IllegalArgumentException("CALL is an XAPI call such as VM.power_state_reset, not \"" + call + "\"");
     }
   }
 

@@ -173,7 +173,7 @@ public final class SimControlServer implements AutoCloseable {
             case "unhang" -> pool.unhangXapi(uuid);
             case "live" -> pool.setHostLive(uuid, bool(need(query, "value")));
             case "enabled" -> pool.setHostEnabled(uuid, bool(need(query, "value")));
-            case "slow" -> pool.slowCalls(uuid, query.getOrDefault("method", java.util.Collections.singletonList(null)).get(0),
+            case "slow" -> pool.slowCalls(uuid, query.containsKey("method") ? need(query, "method") : null,
                     Duration.ofMillis(number(need(query, "ms"))));
             case "fail" -> pool.failCall(uuid, need(query, "method"), (int) number(need(query, "times")),
                     need(query, "code"), query.getOrDefault("param", List.of()).toArray(new String[0]));

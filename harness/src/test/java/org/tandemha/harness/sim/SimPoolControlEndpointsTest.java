@@ -45,6 +45,12 @@ class SimPoolControlEndpointsTest {
         String session = sessionOf(lab.raw(HOST_A, "session.login_with_password", "root", "secret"));
         assertEquals(failure("HOST_IS_SLAVE", "10.0.0.9"), lab.raw(HOST_A, "pool.get_all", session));
         assertTrue(lab.raw(HOST_A, "pool.get_all", session).contains("<value>Success</value>"));
+        // Latency for one call only: that call waits, others on the host do not get it.
+        assertEquals("ok", post("/hosts/" + HOST_A + "/slow?ms=400&method=pool.get_all").body());
+        long t0 = System.nanoTime();
+        assertTrue(lab.raw(HOST_A, "pool.get_all", session).contains("<value>Success</value>"));
+        assertTrue(System.nanoTime() - t0 >= 400_000_000L, "the slowed call answered before its 400 ms");
+        assertEquals("ok", post("/hosts/" + HOST_A + "/slow?ms=0&method=pool.get_all").body());
 
         assertEquals("ok", post("/partition?a=" + HOST_A + "&b=" + HOST_C).body());
         assertTrue(lab.pool.blocks(ADDR_A, HOST_C));
