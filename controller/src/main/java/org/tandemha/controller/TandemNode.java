@@ -87,12 +87,33 @@ public final class TandemNode {
 
   /** A witness: the same cluster, role {@code witness}, no HA actors (DESIGN.md, Cluster). */
   public static ActorSystem<?> startWitness(Config config) {
-    Config akka = ClusterTransport.apply(config, java.time.Instant.now()).withValue("akka.cluster.roles",
-        ConfigValueFactory.fromIterable(List.of(WitnessGuardian.ROLE)));
+    Config akka = witnessFailureDetector(config, ClusterTransport.apply(config, java.time.Instant.now())
+        .withValue("akka.cluster.roles", ConfigValueFactory.fromIterable(List.of(WitnessGuardian.ROLE))));
     ServiceManager service = SystemdNotify.fromEnvironment();
     ActorSystem<?> system = ActorSystem.create(WitnessGuardian.create(service), SYSTEM_NAME, withAppVersion(akka));
     tellStopping(system, service);
     return system;
+  }
+
+  /**
+   * The witness's failure detector: {@code tandem.cluster.witness-failure-detector} over the cluster's. It heartbeats
+   * the hosts slowly; their heartbeats to it, which decide whether they count its vote, keep the hosts' rate.
+   */
+  static Config witnessFailureDetector(Config config, Config akka) {
+    String own = "tandem.cluster.witness-failure-detector";
+    if (!config.hasPath(own)) return akka;
+    Config fd;
+    try {
+      fd = config.getConfig(own).withFallback(akka.getConfig("akka.cluster.failure-detector"));
+      for (String key : List.of("heartbeat-interval", "acceptable-heartbeat-pause")) {
+        if (fd.getDuration(key).isNegative() || fd.getDuration(key).isZero()) {
+          throw new NodeConfig.Invalid(own + "." + key + " must be longer than zero, not " + fd.getDuration(key));
+        }
+      }
+    } catch (com.typesafe.config.ConfigException e) {
+      throw new NodeConfig.Invalid(e.getMessage(), e);
+    }
+    return akka.withValue("akka.cluster.failure-detector", fd.root());
   }
 
   /**

@@ -193,7 +193,8 @@ public final class SimCluster implements AutoCloseable {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     // The JVM options of bin/tandem (ops/dist/tandem).
     List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-        "-XX:CompileThresholdScaling=0.05",
+        "-XX:CompileThresholdScaling=0.05", "-Xss512k", "-XX:-UsePerfData",
+        "-Djava.util.concurrent.ForkJoinPool.common.parallelism=2",
         "-cp", o.classpath(), "org.tandemha.harness.SimNodeMain"));
     // Extra JVM options for every node, e.g. a flight recording while profiling a benchmark; after the defaults, so
     // they can override them.
