@@ -16,16 +16,18 @@ import org.tandemha.harness.sim.SimPoolSpec;
 import org.tandemha.harness.sim.VmSpec;
 
 /**
- * {@code ops/bench}'s detection, false_fence and footprint (issue #10 item 6), on one two-host pool with a witness
- * and 50 HA VMs, node JVMs with Tandem's production default timers:
+ * {@code ops/bench}'s detection, false_fence and footprint (issue #10 item 6), on a two-host pool with 50 HA VMs and
+ * node JVMs with Tandem's production default timers — first with a witness, then (footprint alone) without:
  * <ul>
  *   <li>detection (first, on a fresh failure-detector history): the slave's node is SIGKILLed (its host and xapi stay up, so nothing is fenced) and the time until
  *       the master's node logs it UNREACHABLE is taken; then the node is started again; p50/p99 over the runs;</li>
  *   <li>false_fence: the slave is cut from every host, the gateway and the witness for 1.5 s, then mended, over and
  *       over; counted are the fences any node requested (FenceRequested in either journal): must be 0;</li>
- *   <li>footprint: the idle master node over a minute, after a warm-up (3 min: the JIT has compiled what an idle
- *       node runs, as on a host where it runs for months): its RSS, CPU seconds per hour, and the XAPI calls per
- *       minute of every node together as the simulator counts them.</li>
+ *   <li>footprint: the idle master node of the two-host pool (IP heuristics as the tie-breaker) over two minutes,
+ *       after a warm-up (3 min: the JIT has compiled what an idle node runs, as on a host where it runs for months):
+ *       its RSS, CPU seconds per hour, and the XAPI calls per minute of every node together as the simulator counts
+ *       them; footprint_witness the same with a witness, a third cluster member each host heartbeats and sends its
+ *       watchdog adverts to.</li>
  * </ul>
  */
 public final class ClusterBench {
@@ -40,7 +42,7 @@ public final class ClusterBench {
   public static void main(String[] args) throws Exception {
     int runs = 20;
     Path dir = Path.of("run", "bench", "cluster");
-    long idleSeconds = 60;
+    long idleSeconds = 120;
     long warmUpSeconds = 180;
     for (int i = 0; i < args.length; i++) {
       if (args[i].equals("--runs") && i + 1 < args.length) runs = Integer.parseInt(args[++i]);
@@ -61,25 +63,42 @@ public final class ClusterBench {
     SimPoolSpec spec = new SimPoolSpec(POOL, "bench-cluster",
         List.of(new HostSpec(A, "bench-ca", "127.0.0.93"), new HostSpec(B, "bench-cb", "127.0.0.94")), A, vms,
         Map.of(FIELD, "true"), "root", "bench-password", Duration.ofSeconds(1), Duration.ofSeconds(1));
-    try (SimCluster c = new SimCluster(new SimCluster.Options(dir, System.getProperty("java.class.path"), spec, 1, "",
-        log))) {
-      c.startAll();
-      if (!SimCluster.await(Duration.ofSeconds(120), () -> c.sees(A, B) && c.sees(B, A))) {
-        throw new IllegalStateException("bench pool not ready in 120 s; see " + dir);
-      }
-      Thread.sleep(10_000);   // past start-up: the first pool reads, the winner, the watchdog adverts
-      System.err.printf(Locale.ROOT, "footprint: warm-up %d s, then %d s idle%n", warmUpSeconds, idleSeconds);
-      Thread.sleep(warmUpSeconds * 1000);
-      footprint(c, idleSeconds, warmUpSeconds);
+    try (SimCluster c = idlePool(dir.resolve("witness"), spec, 1, log, warmUpSeconds, idleSeconds)) {
+      footprint(c, "footprint_witness", 1, idleSeconds, warmUpSeconds);
       // Detection before the bursts: the failure detector learns heartbeat gaps, and 1.5 s bursts in its history
       // would slow its next verdict (run 1 took 2.6 s after them, the rest 1.6-1.8 s).
       detection(c, runs);
       falseFence(c, runs);
       if (!c.pool.safetyBreaches().isEmpty()) throw new IllegalStateException("safety: " + c.pool.safetyBreaches());
     }
+    try (SimCluster c = idlePool(dir.resolve("two-hosts"), spec, 0, log, warmUpSeconds, idleSeconds)) {
+      footprint(c, "footprint", 0, idleSeconds, warmUpSeconds);
+      if (!c.pool.safetyBreaches().isEmpty()) throw new IllegalStateException("safety: " + c.pool.safetyBreaches());
+    }
   }
 
-  static void footprint(SimCluster c, long seconds, long warmUp) throws Exception {
+  /** The pool started, formed, and idle through the warm-up. */
+  static SimCluster idlePool(Path dir, SimPoolSpec spec, int witnesses, PrintStream log, long warmUpSeconds,
+                             long idleSeconds) throws Exception {
+    SimCluster c = new SimCluster(new SimCluster.Options(dir, System.getProperty("java.class.path"), spec, witnesses,
+        "", log));
+    try {
+      c.startAll();
+      if (!SimCluster.await(Duration.ofSeconds(120), () -> c.sees(A, B) && c.sees(B, A))) {
+        throw new IllegalStateException("bench pool not ready in 120 s; see " + dir);
+      }
+      Thread.sleep(10_000);   // past start-up: the first pool reads, the winner, the watchdog adverts
+      System.err.printf(Locale.ROOT, "footprint (%d witness): warm-up %d s, then %d s idle%n", witnesses,
+          warmUpSeconds, idleSeconds);
+      Thread.sleep(warmUpSeconds * 1000);
+      return c;
+    } catch (Exception | Error e) {
+      c.close();
+      throw e;
+    }
+  }
+
+  static void footprint(SimCluster c, String name, int witnesses, long seconds, long warmUp) throws Exception {
     long pid = c.nodePid(A).orElseThrow();
     int callsBefore = c.pool.callLog().size();
     double cpu0 = cpuSeconds(pid);
@@ -88,10 +107,11 @@ public final class ClusterBench {
     int calls = c.pool.callLog().size() - callsBefore;
     long rssKb = rssKb(pid);
     double perHour = cpu * 3600.0 / seconds;
-    System.out.printf(Locale.ROOT, "{\"bench\":\"footprint\",\"rss_mb\":%.1f,\"cpu_s_per_hour\":%.1f,"
-            + "\"cpu_percent_of_core\":%.2f,\"xapi_calls_per_min\":%.1f,\"vms\":%d,\"hosts\":2,\"window_s\":%d,"
-            + "\"warm_up_s\":%d}%n",
-        rssKb / 1024.0, perHour, 100.0 * cpu / seconds, calls * 60.0 / seconds, VMS, seconds, warmUp + 10);
+    System.out.printf(Locale.ROOT, "{\"bench\":\"%s\",\"rss_mb\":%.1f,\"cpu_s_per_hour\":%.1f,"
+            + "\"cpu_percent_of_core\":%.2f,\"xapi_calls_per_min\":%.1f,\"vms\":%d,\"hosts\":2,\"witnesses\":%d,"
+            + "\"window_s\":%d,\"warm_up_s\":%d}%n",
+        name, rssKb / 1024.0, perHour, 100.0 * cpu / seconds, calls * 60.0 / seconds, VMS, witnesses, seconds,
+        warmUp + 10);
   }
 
   static void falseFence(SimCluster c, int runs) throws Exception {
