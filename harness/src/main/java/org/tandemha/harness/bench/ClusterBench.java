@@ -10,7 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.tandemha.harness.SimCluster;
+import org.tandemha.harness.sim.CallRecord;
 import org.tandemha.harness.sim.HostSpec;
 import org.tandemha.harness.sim.SimPoolSpec;
 import org.tandemha.harness.sim.VmSpec;
@@ -24,7 +27,8 @@ import org.tandemha.harness.sim.VmSpec;
  *   <li>false_fence: the slave is cut from every host, the gateway and the witness for 1.5 s, then mended, over and
  *       over; counted are the fences any node requested (FenceRequested in either journal): must be 0;</li>
  *   <li>footprint: the idle master node of the two-host pool (IP heuristics as the tie-breaker) over two minutes,
- *       after a warm-up (3 min: the JIT has compiled what an idle node runs, as on a host where it runs for months):
+ *       after a warm-up (5 min: the JIT has compiled what an idle node runs, as on a host where it runs for months;
+ *       at 2-4 min its compiler thread still took 5 % of the node's CPU, and the window read 0.93 % against 0.85 %):
  *       its RSS, CPU seconds per hour, and the XAPI calls per minute of every node together as the simulator counts
  *       them; footprint_witness the same with a witness, a third cluster member each host heartbeats and sends its
  *       watchdog adverts to.</li>
@@ -43,14 +47,17 @@ public final class ClusterBench {
     int runs = 20;
     Path dir = Path.of("run", "bench", "cluster");
     long idleSeconds = 120;
-    long warmUpSeconds = 180;
+    long warmUpSeconds = 300;
+    boolean footprintOnly = false;
     for (int i = 0; i < args.length; i++) {
       if (args[i].equals("--runs") && i + 1 < args.length) runs = Integer.parseInt(args[++i]);
       else if (args[i].equals("--run-dir") && i + 1 < args.length) dir = Path.of(args[++i]);
       else if (args[i].equals("--idle-seconds") && i + 1 < args.length) idleSeconds = Long.parseLong(args[++i]);
       else if (args[i].equals("--warm-up-seconds") && i + 1 < args.length) warmUpSeconds = Long.parseLong(args[++i]);
+      else if (args[i].equals("--footprint-only")) footprintOnly = true;
       else {
-        System.err.println("usage: ClusterBench [--runs N] [--run-dir DIR] [--idle-seconds S] [--warm-up-seconds S]");
+        System.err.println("usage: ClusterBench [--runs N] [--run-dir DIR] [--idle-seconds S] [--warm-up-seconds S] "
+            + "[--footprint-only]");
         System.exit(2);
       }
     }
@@ -63,8 +70,8 @@ public final class ClusterBench {
     SimPoolSpec spec = new SimPoolSpec(POOL, "bench-cluster",
         List.of(new HostSpec(A, "bench-ca", "127.0.0.93"), new HostSpec(B, "bench-cb", "127.0.0.94")), A, vms,
         Map.of(FIELD, "true"), "root", "bench-password", Duration.ofSeconds(1), Duration.ofSeconds(1));
-    try (SimCluster c = idlePool(dir.resolve("witness"), spec, 1, log, warmUpSeconds, idleSeconds)) {
-      footprint(c, "footprint_witness", 1, idleSeconds, warmUpSeconds);
+    if (!footprintOnly) try (SimCluster c = idlePool(dir.resolve("witness"), spec, 1, log, warmUpSeconds, idleSeconds)) {
+      footprint(c, "footprint_witness", 1, idleSeconds, warmUpSeconds, log);
       // Detection before the bursts: the failure detector learns heartbeat gaps, and 1.5 s bursts in its history
       // would slow its next verdict (run 1 took 2.6 s after them, the rest 1.6-1.8 s).
       detection(c, runs);
@@ -72,7 +79,7 @@ public final class ClusterBench {
       if (!c.pool.safetyBreaches().isEmpty()) throw new IllegalStateException("safety: " + c.pool.safetyBreaches());
     }
     try (SimCluster c = idlePool(dir.resolve("two-hosts"), spec, 0, log, warmUpSeconds, idleSeconds)) {
-      footprint(c, "footprint", 0, idleSeconds, warmUpSeconds);
+      footprint(c, "footprint", 0, idleSeconds, warmUpSeconds, log);
       if (!c.pool.safetyBreaches().isEmpty()) throw new IllegalStateException("safety: " + c.pool.safetyBreaches());
     }
   }
@@ -98,13 +105,19 @@ public final class ClusterBench {
     }
   }
 
-  static void footprint(SimCluster c, String name, int witnesses, long seconds, long warmUp) throws Exception {
+  static void footprint(SimCluster c, String name, int witnesses, long seconds, long warmUp, PrintStream log)
+      throws Exception {
     long pid = c.nodePid(A).orElseThrow();
     int callsBefore = c.pool.callLog().size();
     double cpu0 = cpuSeconds(pid);
     Thread.sleep(seconds * 1000);
     double cpu = cpuSeconds(pid) - cpu0;
-    int calls = c.pool.callLog().size() - callsBefore;
+    List<CallRecord> window = c.pool.callLog().subList(callsBefore, c.pool.callLog().size());
+    int calls = window.size();
+    // Which calls, from which host: what to look at first when the figure moves.
+    Map<String, Long> byCall = new TreeMap<>(window.stream().collect(Collectors.groupingBy(
+        r -> r.hostAddress() + " " + r.method(), Collectors.counting())));
+    log.printf(Locale.ROOT, "%s: XAPI calls in %d s by host and method: %s%n", name, seconds, byCall);
     long rssKb = rssKb(pid);
     double perHour = cpu * 3600.0 / seconds;
     System.out.printf(Locale.ROOT, "{\"bench\":\"%s\",\"rss_mb\":%.1f,\"cpu_s_per_hour\":%.1f,"
