@@ -183,6 +183,14 @@ public final class SimCluster implements AutoCloseable {
     return all.stream().map(p -> "\"akka://tandem@127.0.0.1:" + p + "\"").collect(Collectors.joining(", "));
   }
 
+  /**
+   * The JVM options bin/tandem (ops/dist/tandem) gives a node and a witness, so that what the benchmarks measure is
+   * what a host runs; NodeJvmOptionsTest fails when the two drift apart.
+   */
+  public static final List<String> NODE_JVM_OPTIONS = List.of("-Xmx256m", "-XX:+UseSerialGC",
+      "-XX:TieredStopAtLevel=1", "-XX:CompileThresholdScaling=0.05", "-Xss512k", "-XX:-UsePerfData",
+      "-Djava.util.concurrent.ForkJoinPool.common.parallelism=2");
+
   /** Extra HOCON for every node and witness from the environment, e.g. other timings while measuring a benchmark. */
   public static String extraNodeConfig() {
     String extra = System.getenv("TANDEM_SIM_NODE_CONFIG");
@@ -191,11 +199,9 @@ public final class SimCluster implements AutoCloseable {
 
   private Process launch(String name, List<String> args) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    // The JVM options of bin/tandem (ops/dist/tandem).
-    List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-        "-XX:CompileThresholdScaling=0.05", "-Xss512k", "-XX:-UsePerfData",
-        "-Djava.util.concurrent.ForkJoinPool.common.parallelism=2",
-        "-cp", o.classpath(), "org.tandemha.harness.SimNodeMain"));
+    List<String> cmd = new ArrayList<>(List.of(java));
+    cmd.addAll(NODE_JVM_OPTIONS);
+    cmd.addAll(List.of("-cp", o.classpath(), "org.tandemha.harness.SimNodeMain"));
     // Extra JVM options for every node, e.g. a flight recording while profiling a benchmark; after the defaults, so
     // they can override them.
     String extra = System.getenv("TANDEM_SIM_NODE_JVM_OPTS");
